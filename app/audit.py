@@ -1,0 +1,182 @@
+"""The audit log: append-only, every entry chained to the one before by SHA-256.
+
+Triggers in the schema refuse UPDATE and DELETE. The chain makes any edit, deletion or
+reordering of entries evident to ``verify``, which names the first entry that no longer fits.
+Someone holding the data key could rewrite the whole chain from the damaged point on, or cut
+entries off the end; the chain makes silent tampering with one entry impossible, not a determined
+rewrite (see docs/security.md).
+
+Entries are written in the same transaction as the change they record, so a change without its
+audit entry (or the reverse) cannot be committed. Details hold ids, counts and field names, not
+the personal data itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NewType
+
+from app.clock import Clock, to_text
+from app.vault.database import Database
+
+AuditEntryId = NewType("AuditEntryId", int)
+GENESIS = "0" * 64
+
+
+class AuditAction(StrEnum):
+    VAULT_CREATED = "vault.created"
+    VAULT_REKEYED = "vault.rekeyed"
+    VAULT_CHECKED = "vault.checked"
+    SIGN_IN = "session.sign_in"
+    SIGN_IN_FAILED = "session.sign_in_failed"
+    SIGN_OUT = "session.sign_out"
+    SESSION_LOCKED = "session.locked"
+    RECOVERY_KEY_USED = "recovery_key.used"
+    RECOVERY_KEY_REISSUED = "recovery_key.reissued"
+    DEVICE_BOUND = "device.bound"
+    PASSWORD_CHANGED = "staff.password_changed"  # noqa: S105 - an action name, not a password
+    PASSWORD_RESET = "staff.password_reset"  # noqa: S105
+    STAFF_ADDED = "staff.added"
+    STAFF_CHANGED = "staff.changed"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    SETTINGS_CHANGED = "settings.changed"
+    AUDIT_VIEWED = "audit.viewed"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: AuditEntryId
+    at: str
+    actor_id: int | None
+    action: str
+    subject_type: str | None
+    subject_id: str | None
+    detail: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries_checked: int
+    first_broken: int | None
+    sentence: str
+
+
+def _hash(
+    prev_hash: str,
+    entry_id: int,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    subject_type: str | None,
+    subject_id: str | None,
+    detail: str,
+) -> str:
+    payload = json.dumps(
+        [entry_id, at, actor_id, action, subject_type, subject_id, detail],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+def append(
+    database: Database,
+    clock: Clock,
+    *,
+    actor_id: int | None,
+    action: AuditAction,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
+    detail: Mapping[str, Any] | None = None,
+    at: str | None = None,
+) -> AuditEntryId:
+    """Add an entry. Must run inside the caller's ``database.transaction()``."""
+    last = database.one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    entry_id = 1 if last is None else int(last["id"]) + 1
+    prev_hash = GENESIS if last is None else str(last["hash"])
+    when = at or to_text(clock.now())
+    subject = None if subject_id is None else str(subject_id)
+    detail_json = json.dumps(dict(detail or {}), sort_keys=True, ensure_ascii=False)
+    digest = _hash(prev_hash, entry_id, when, actor_id, action.value, subject_type, subject, detail_json)
+    database.execute(
+        "INSERT INTO audit_log (id, at, actor_id, action, subject_type, subject_id, detail, "
+        "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry_id, when, actor_id, action.value, subject_type, subject, detail_json, prev_hash, digest),
+    )
+    return AuditEntryId(entry_id)
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(
+        id=AuditEntryId(int(row["id"])),
+        at=str(row["at"]),
+        actor_id=None if row["actor_id"] is None else int(row["actor_id"]),
+        action=str(row["action"]),
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        detail=json.loads(row["detail"]),
+        prev_hash=str(row["prev_hash"]),
+        hash=str(row["hash"]),
+    )
+
+
+def entries(database: Database, *, limit: int = 200, before: int | None = None) -> list[AuditEntry]:
+    """Newest first, ``limit`` at a time; pass the last id seen as ``before`` for the next page."""
+    if before is None:
+        rows = database.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+    else:
+        rows = database.query(
+            "SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?", (before, limit)
+        )
+    return [_entry(r) for r in rows]
+
+
+def verify(database: Database) -> ChainReport:
+    """Walk the chain from the first entry; report the first entry that does not fit."""
+    expected_id = 1
+    prev_hash = GENESIS
+    checked = 0
+    for row in database.query("SELECT * FROM audit_log ORDER BY id"):
+        entry_id = int(row["id"])
+        problem = None
+        if entry_id != expected_id:
+            problem = "an entry before it is missing or entries were reordered"
+        elif row["prev_hash"] != prev_hash:
+            problem = "it does not follow on from the entry before it"
+        elif row["hash"] != _hash(
+            prev_hash,
+            entry_id,
+            row["at"],
+            row["actor_id"],
+            row["action"],
+            row["subject_type"],
+            row["subject_id"],
+            row["detail"],
+        ):
+            problem = "its content was changed after it was written"
+        if problem:
+            return ChainReport(
+                ok=False,
+                entries_checked=checked,
+                first_broken=entry_id,
+                sentence=(
+                    f"The audit log has been tampered with or damaged at entry {entry_id}: "
+                    f"{problem}. Keep this copy for investigation and tell the manager."
+                ),
+            )
+        checked += 1
+        expected_id += 1
+        prev_hash = str(row["hash"])
+    return ChainReport(
+        ok=True,
+        entries_checked=checked,
+        first_broken=None,
+        sentence=f"The audit log is intact ({checked:,} entries checked).",
+    )

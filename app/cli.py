@@ -1,0 +1,206 @@
+"""The admin command line, ``python -m app`` (installed as ``sharewise-admin``), for IT support.
+
+Commands: ``init``, ``info``, ``verify``, ``demo``, ``restore-key-file``. Every failure is one
+sentence on stderr and exit status 2 (``verify`` exits 1 when the vault is damaged or the audit
+log does not verify). Nothing personal is printed except by ``demo``, whose people are fictional.
+Passwords are read from the terminal without echo, or from stdin with ``--password-stdin``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from app import version
+from app.data_folder import default_data_folder
+from app.demo import create_demo_vault
+from app.errors import IntegrityError, SharewiseError
+from app.policy.permissions import Role
+from app.settings import ProviderProfile
+from app.staff import NewStaff
+from app.vault import slot_file
+from app.vault.database import read_salt
+from app.vault.file_lock import VaultFileLock
+from app.vault.files import VaultPaths, write_atomically
+from app.vault.vault import Vault
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A usage problem, reported as a sentence."""
+
+
+def _read_password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CommandError("No password was given on standard input.")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandError("Use --password-stdin to give the password when not at a terminal.")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Type it again: ") != password:
+        raise CommandError("The two passwords were different; nothing was created.")
+    return password
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else default_data_folder()
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    folder = _folder(args)
+    password = _read_password(args, "Password for the first manager: ", confirm=True)
+    roles = frozenset({Role.MANAGER} | ({Role.DSL} if args.dsl else set()))
+    created = Vault.create(
+        folder,
+        provider=ProviderProfile(name=args.provider, ofsted_urn=args.urn or ""),
+        manager=NewStaff(args.username, args.full_name, roles),
+        password=password,
+    )
+    created.session.close()
+    binding = created.vault.info().binding
+    created.vault.close()
+    print(f"Created a Sharewise vault in {folder}.", file=out)
+    print(binding.sentence, file=out)
+    print("", file=out)
+    print("RECOVERY KEY (shown only now):", file=out)
+    print(f"    {created.recovery_key.formatted()}", file=out)
+    print(
+        "Write it on the Recovery Sheet or print this, and keep it locked away from this computer.\n"
+        "It opens the vault on any computer if every manager password is lost or the PC dies.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
+    with Vault.open(_folder(args)) as vault:
+        info = vault.info()
+    print(f"Sharewise {version()}", file=out)
+    print(f"Vault created:      {info.created_at}", file=out)
+    print(f"Schema version:     {info.schema_version}", file=out)
+    print(f"Staff accounts:     {info.staff_accounts}", file=out)
+    print(f"Recovery key slot:  {'present' if info.recovery_key_present else 'MISSING'}", file=out)
+    print(f"Device binding:     {info.binding.state} ({info.binding.keyring.backend_name})", file=out)
+    floor = " - BELOW THE SAFE MINIMUM (test setting)" if info.kdf.below_floor else ""
+    memory = (
+        f"{info.kdf.memory_kib // 1024} MiB" if info.kdf.memory_kib >= 1024 else f"{info.kdf.memory_kib} KiB"
+    )
+    print(f"Password hashing:   Argon2id, {memory}, {info.kdf.iterations} passes{floor}", file=out)
+    print(info.binding.sentence, file=out)
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
+    with Vault.open(_folder(args)) as vault:
+        password = _read_password(args, f"Password for {args.username}: ")
+        session = vault.sign_in(args.username, password)
+        try:
+            try:
+                result = session.security.check()
+            except IntegrityError as exc:
+                print(exc.sentence, file=out)
+                return EXIT_FAILED
+        finally:
+            session.close()
+    print(result.sentence, file=out)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    folder = Path(args.data_dir)
+    demo = create_demo_vault(folder)
+    print(f"Demo vault (fictional data) created in {folder}", file=out)
+    print(f"Setting: {demo.provider.name}", file=out)
+    print("Demo accounts:", file=out)
+    for account in demo.accounts:
+        roles = ", ".join(r.label for r in Role if r in account.roles)
+        print(f"  {account.username:<12} {account.password:<24} {account.full_name} ({roles})", file=out)
+    print(f"Demo recovery key: {demo.recovery_key.formatted()}", file=out)
+    return EXIT_OK
+
+
+def cmd_restore_key_file(args: argparse.Namespace, out: TextIO) -> int:
+    paths = VaultPaths(_folder(args))
+    lock = VaultFileLock(paths.lock)
+    lock.acquire()
+    try:
+        try:
+            slot_file.load(paths)
+        except SharewiseError:
+            pass
+        else:
+            print("The key file is present and readable; there is nothing to restore.", file=out)
+            return EXIT_OK
+        kept = slot_file.load_kept(paths)
+        db_salt = read_salt(paths.database)
+        if kept.recovery_slot(db_salt) is None and not kept.staff_slots(db_salt):
+            raise CommandError(
+                "The kept copy of the key file does not match this database. Restore the vault "
+                "from a backup instead."
+            )
+        write_atomically(paths.slots, kept.to_bytes(), doing="restore the key file")
+    finally:
+        lock.release()
+    print(
+        "The key file was restored from its kept copy. Sign in to check it; anyone whose password "
+        "changed very recently may need the manager to reset it.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sharewise-admin", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"Sharewise {version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    Handler = Callable[[argparse.Namespace, TextIO], int]
+
+    def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--data-dir", help="the vault's folder (default: the per-user data folder)")
+        return sub
+
+    init = add("init", cmd_init, "Create a vault with the setting's first manager.")
+    init.add_argument("--provider", required=True, help="the setting's name")
+    init.add_argument("--urn", help="the Ofsted URN")
+    init.add_argument("--username", required=True)
+    init.add_argument("--full-name", required=True)
+    init.add_argument("--dsl", action="store_true", help="the manager is also the DSL")
+    init.add_argument("--password-stdin", action="store_true")
+
+    add("info", cmd_info, "Show the vault's version, accounts and binding (nothing personal).")
+
+    verify = add("verify", cmd_verify, "Sign in and check every page of the database and the audit log.")
+    verify.add_argument("--username", required=True)
+    verify.add_argument("--password-stdin", action="store_true")
+
+    add("demo", cmd_demo, "Create a demo vault with fictional people (needs --data-dir).")
+
+    add("restore-key-file", cmd_restore_key_file, "Restore a missing or damaged key file from its kept copy.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo" and not args.data_dir:
+        parser.error("demo needs --data-dir (an empty folder for the throwaway demo vault)")
+    try:
+        result: int = args.handler(args, out)
+        return result
+    except (SharewiseError, CommandError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Stopped. Every change is saved all-or-nothing, so nothing was half-written.", file=sys.stderr)
+        return 130

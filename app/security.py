@@ -1,0 +1,134 @@
+"""The manager's security tools: checking the vault, the audit log, the recovery key, rekeying.
+
+``session.audit`` shows and verifies the audit log; ``session.security`` checks the database,
+reports device binding, re-issues the recovery key and rekeys. All are manager-only, and the
+dangerous ones ask for the manager's password again, so a session left unlocked for a minute
+cannot be used to take the vault over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app import audit
+from app.audit import AuditAction, AuditEntry, ChainReport
+from app.errors import IntegrityError, VaultLocked, WrongPassword
+from app.policy.permissions import Action
+from app.session_context import SessionContext
+from app.vault import rekey as rekeying
+from app.vault.database import DAMAGED
+from app.vault.kdf import KdfParams
+from app.vault.key_store import BindingStatus
+from app.vault.recovery_key import RecoveryKey
+
+WRONG_CURRENT = "Your password is not right, so nothing was changed."
+
+
+@dataclass(frozen=True)
+class VaultCheck:
+    """The result of a full check; only returned when the database itself is undamaged."""
+
+    audit: ChainReport
+
+    @property
+    def ok(self) -> bool:
+        return self.audit.ok
+
+    @property
+    def sentence(self) -> str:
+        if self.audit.ok:
+            return f"The database passed every check. {self.audit.sentence}"
+        return f"The database is readable, but: {self.audit.sentence}"
+
+
+class AuditService:
+    """``session.audit``: the manager's view of the audit log."""
+
+    def __init__(self, context: SessionContext) -> None:
+        self._ctx = context
+
+    def entries(self, *, limit: int = 200, before: int | None = None) -> list[AuditEntry]:
+        self._ctx.require(Action.AUDIT_VIEW)
+        found = audit.entries(self._ctx.database, limit=limit, before=before)
+        with self._ctx.transaction() as tx:
+            self._ctx.audit(tx, AuditAction.AUDIT_VIEWED, detail={"entries": len(found)})
+        return found
+
+    def verify(self) -> ChainReport:
+        self._ctx.require(Action.AUDIT_VIEW)
+        return audit.verify(self._ctx.database)
+
+
+class SecurityService:
+    """``session.security``."""
+
+    def __init__(self, context: SessionContext) -> None:
+        self._ctx = context
+
+    def check(self) -> VaultCheck:
+        """Every encrypted page, SQLite's structure, foreign keys, then the audit chain.
+
+        ``IntegrityError`` (advising restore from backup) when the database is damaged.
+        """
+        self._ctx.require(Action.AUDIT_VIEW)
+        if self._ctx.database.integrity_problems():
+            raise IntegrityError(DAMAGED)
+        report = audit.verify(self._ctx.database)
+        with self._ctx.transaction() as tx:
+            self._ctx.audit(
+                tx,
+                AuditAction.VAULT_CHECKED,
+                detail={"audit_ok": report.ok, "first_broken": report.first_broken},
+            )
+        return VaultCheck(report)
+
+    def binding_status(self) -> BindingStatus:
+        self._ctx.require(Action.SETTINGS_MANAGE)
+        return self._ctx.keys.binding_status()
+
+    def kdf_parameters(self) -> KdfParams:
+        self._ctx.require(Action.SETTINGS_MANAGE)
+        return self._ctx.keys.load().kdf
+
+    def _confirm_password(self, password: str) -> None:
+        if not self._ctx.keys.verify_staff_password(self._ctx.actor.id, password):
+            raise WrongPassword(WRONG_CURRENT)
+
+    def reissue_recovery_key(self, password: str) -> RecoveryKey:
+        """A new recovery key; the old one stops working at once. Print the new one."""
+        self._ctx.require(Action.SETTINGS_MANAGE)
+        self._confirm_password(password)
+        keys = self._ctx.keys
+        with self._ctx.transaction() as tx:
+            self._ctx.audit(tx, AuditAction.RECOVERY_KEY_REISSUED, "vault", keys.vault_id)
+            current = keys.load()
+            renewed, key = keys.replace_recovery_key(current)
+            keys.save(renewed, current)
+        return key
+
+    def rekey(self, password: str) -> rekeying.RekeyResult:
+        """Re-encrypt everything under a new data key (see ``app.vault.rekey``).
+
+        Returns the new recovery key and a one-time password for every other active account.
+        """
+        self._ctx.require(Action.SETTINGS_MANAGE)
+        self._confirm_password(password)
+        old_database, keys = self._ctx.database, self._ctx.keys
+        try:
+            database, new_keys, result = rekeying.rekey(
+                paths=keys.paths,
+                database=old_database,
+                keys=keys,
+                device=keys.device,
+                clock=self._ctx.clock,
+                actor=self._ctx.actor,
+                password=password,
+            )
+        except BaseException as exc:
+            if old_database.closed:
+                self._ctx.close()
+                raise VaultLocked(rekeying.INTERRUPTED) from exc
+            raise
+        self._ctx.replace_database(database, new_keys)
+        return result
+

@@ -1,0 +1,116 @@
+"""The signed-in session: the only way from the UI into the data.
+
+Every service hanging off it (``session.staff``, ``session.settings``, ...) checks the permission
+table and writes its own audit entries; the UI never reaches the database another way. Closing
+the session (sign out, or the screen locking) drops the connection and the key, and every
+service is cut off at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from types import TracebackType
+
+from app import staff
+from app.audit import AuditAction
+from app.errors import SharewiseError, ValidationError, WrongPassword
+from app.policy import permissions
+from app.policy.permissions import Action, Role
+from app.security import AuditService, SecurityService
+from app.session_context import SessionContext
+from app.settings import PROVIDER_NAME, SettingsService
+from app.staff import Staff, StaffService
+
+
+class CloseReason(StrEnum):
+    SIGN_OUT = "sign_out"
+    LOCK = "lock"
+
+
+class Session:
+    def __init__(
+        self,
+        context: SessionContext,
+        *,
+        failed_attempts: int,
+        previous_sign_in_at: str | None,
+        on_close: Callable[[Session], None] | None = None,
+    ) -> None:
+        self.context = context
+        self._failed_attempts = failed_attempts
+        self._previous_sign_in_at = previous_sign_in_at
+        self._on_close = on_close
+        self.staff = StaffService(context)
+        self.settings = SettingsService(context)
+        self.audit = AuditService(context)
+        self.security = SecurityService(context)
+
+    @property
+    def me(self) -> Staff:
+        return self.context.actor
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.context.actor.roles
+
+    def may(self, action: Action) -> bool:
+        """For deciding what to show. The services check again; this is not the protection."""
+        return permissions.scope(self.roles, action) is not None
+
+    @property
+    def failed_attempts_since_last_sign_in(self) -> int:
+        return self._failed_attempts
+
+    @property
+    def previous_sign_in_at(self) -> str | None:
+        return self._previous_sign_in_at
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.context.actor.must_change_password
+
+    @property
+    def is_open(self) -> bool:
+        return self.context.is_open
+
+    def change_password(self, current: str, new: str) -> None:
+        """Change one's own password (rewraps one slot). Slow: Argon2id twice."""
+        ctx = self.context
+        me = ctx.actor
+        if not ctx.keys.verify_staff_password(me.id, current):
+            raise WrongPassword("Your current password is not right, so nothing was changed.")
+        if new == current:
+            raise ValidationError("password", "Choose a new password, different from the current one.")
+        staff.check_password_for(me, new, self.settings.get(PROVIDER_NAME))
+        with ctx.transaction() as tx:
+            tx.execute("UPDATE staff SET must_change_password = 0 WHERE id = ?", (me.id,))
+            ctx.audit(tx, AuditAction.PASSWORD_CHANGED, "staff", me.id)
+            ctx.keys.set_staff_password(tx, staff_id=me.id, username=me.username, password=new)
+        ctx.actor = staff.load(ctx.database, me.id) or me
+
+    def close(self, reason: CloseReason = CloseReason.SIGN_OUT) -> None:
+        """Sign out or lock. Safe to call twice; never raises (a lock must always succeed)."""
+        if not self.context.is_open:
+            return
+        action = AuditAction.SIGN_OUT if reason is CloseReason.SIGN_OUT else AuditAction.SESSION_LOCKED
+        try:
+            with self.context.transaction() as tx:
+                self.context.audit(tx, action, "staff", self.context.actor.id)
+        except SharewiseError:
+            pass  # a damaged or full disk must not stop the screen locking
+        finally:
+            self.context.close()
+            if self._on_close is not None:
+                self._on_close(self)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,526 @@
+"""A vault folder: open it (this process holds it), then sign in to get a ``Session``.
+
+    vault = Vault.open(folder)              # file lock; reads the slot file; nothing decrypted
+    session = vault.sign_in("zoe", "...")   # Argon2id (off the UI thread), then SQLCipher
+    ...
+    session.close()                         # sign out or lock: the key and connection go
+    vault.close()                           # lets another program open the folder
+
+Creating a vault writes the database under a temporary name, then the slot file, then renames
+the database into place, so an interrupted setup leaves nothing that looks like a vault.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import TracebackType
+
+from app import audit, settings, staff, usernames
+from app.audit import AuditAction
+from app.clock import Clock, SystemClock, to_text
+from app.errors import (
+    DeviceKeyMissing,
+    IntegrityError,
+    KeyringUnavailable,
+    RecoveryKeyMismatch,
+    SharewiseError,
+    SlotFileError,
+    ValidationError,
+    VaultExists,
+    VaultNotFound,
+    WrongPassword,
+)
+from app.policy.permissions import Role
+from app.session import Session
+from app.session_context import SessionContext
+from app.settings import ProviderProfile
+from app.staff import NewStaff, Staff
+from app.vault import kdf, keyslots, migrations, recovery_key, slot_file
+from app.vault.database import Database, read_salt
+from app.vault.device import DeviceKeyring
+from app.vault.file_lock import VaultFileLock
+from app.vault.files import (
+    VaultPaths,
+    fsync_folder,
+    remove_database_files,
+    sidecar,
+    storage_error,
+)
+from app.vault.kdf import KdfParams
+from app.vault.key_store import BindingStatus, KeyStore
+from app.vault.keyslots import Slot
+from app.vault.recovery_key import RecoveryKey
+from app.vault.sign_in_attempts import SignInAttempts, wait_sentence
+from app.vault.slot_file import SlotFile
+
+WRONG = "The username or password is not right. Check Caps Lock and try again."
+DEVICE_KEY_MISSING = (
+    "Staff passwords for this vault only work on the computer it is bound to, and this computer "
+    "does not hold its device key (it is a different computer, or the key was removed from the "
+    "keyring). Open the vault with the recovery key; Sharewise will then bind it to this computer."
+)
+
+
+@dataclass(frozen=True)
+class VaultInfo:
+    """What IT support may see without signing in. Nothing personal."""
+
+    vault_id: str
+    created_at: str
+    schema_version: int
+    staff_accounts: int
+    recovery_key_present: bool
+    binding: BindingStatus
+    kdf: KdfParams
+
+
+@dataclass(frozen=True)
+class NewVault:
+    vault: Vault
+    session: Session
+    recovery_key: RecoveryKey
+
+
+class Vault:
+    def __init__(
+        self, paths: VaultPaths, lock: VaultFileLock, device: DeviceKeyring, clock: Clock
+    ) -> None:
+        self._paths = paths
+        self._lock = lock
+        self._device = device
+        self._clock = clock
+        self._attempts = SignInAttempts(paths.sign_in_attempts, clock)
+        self._session: Session | None = None
+
+    # --- finding, creating, opening ----------------------------------------------------------
+
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        paths = VaultPaths(Path(folder))
+        return paths.database.exists() or paths.slots.exists()
+
+    @staticmethod
+    def _tidy(paths: VaultPaths) -> None:
+        """Remove what an interrupted setup or rekey left behind (under the lock)."""
+        creating = paths.database_being_created
+        if creating.exists() and not paths.database.exists():
+            # Setup never finished: there is no vault yet, only its first attempt.
+            remove_database_files(creating)
+            for path in (paths.slots, paths.slots_kept):
+                path.unlink(missing_ok=True)
+        for leftover in (paths.database_being_rekeyed, paths.database_retired):
+            remove_database_files(leftover)
+
+    @classmethod
+    def open(
+        cls, folder: Path, *, keyring: DeviceKeyring | None = None, clock: Clock | None = None
+    ) -> Vault:
+        """Take the vault for this process (``VaultInUse`` if another has it) and check files."""
+        paths = VaultPaths(Path(folder))
+        if not paths.folder.is_dir():
+            raise VaultNotFound("There is no Sharewise vault in this folder yet.")
+        lock = VaultFileLock(paths.lock)
+        lock.acquire()
+        try:
+            cls._tidy(paths)
+            if not paths.database.exists() and not paths.slots.exists():
+                raise VaultNotFound("There is no Sharewise vault in this folder yet.")
+            if not paths.database.exists():
+                raise IntegrityError(
+                    "The vault's database file (sharewise.db) is missing from the data folder. "
+                    "Restore the vault from a backup; nothing else has been changed."
+                )
+            slot_file.load(paths)  # clear message now if the key file is missing or damaged
+            read_salt(paths.database)  # refuses a plain SQLite file
+        except BaseException:
+            lock.release()
+            raise
+        return cls(paths, lock, keyring or DeviceKeyring.system(), clock or SystemClock())
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path,
+        *,
+        provider: ProviderProfile,
+        manager: NewStaff,
+        password: str,
+        keyring: DeviceKeyring | None = None,
+        clock: Clock | None = None,
+        kdf_params: KdfParams | None = None,
+        demo: bool = False,
+    ) -> NewVault:
+        """Set up a vault with its first manager. Slow (Argon2id twice): not on the UI thread."""
+        clock = clock or SystemClock()
+        device = keyring or DeviceKeyring.system()
+        paths = VaultPaths(Path(folder))
+        try:
+            paths.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, "create the data folder") from exc
+        lock = VaultFileLock(paths.lock)
+        lock.acquire()
+        try:
+            cls._tidy(paths)
+            if paths.database.exists() or paths.slots.exists():
+                raise VaultExists(
+                    "There is already a Sharewise vault in this folder. Sign in to it, or choose "
+                    "an empty folder for a new one."
+                )
+            cleaned_manager = staff.clean_new_staff(replace(manager, roles=manager.roles | {Role.MANAGER}))
+            cleaned_profile = settings.clean_all(provider.as_settings())
+            staff.check_password_for(
+                Staff(
+                    id=staff.StaffId(0), username=cleaned_manager.username,
+                    full_name=cleaned_manager.full_name, job_title="", roles=cleaned_manager.roles,
+                    active=True, must_change_password=False, created_at="", last_sign_in_at=None,
+                    deactivated_at=None,
+                ),
+                password,
+                provider_name=str(cleaned_profile[settings.PROVIDER_NAME]),
+            )
+            params = kdf_params or kdf.calibrate()
+            key = cls._build(
+                paths, device, clock, params, cleaned_manager, cleaned_profile, password, demo
+            )
+        except BaseException:
+            lock.release()
+            raise
+        vault = cls(paths, lock, device, clock)
+        try:
+            session = vault.sign_in(cleaned_manager.username, password)
+        except BaseException:
+            vault.close()
+            raise
+        return NewVault(vault, session, key)
+
+    @staticmethod
+    def _build(
+        paths: VaultPaths,
+        device: DeviceKeyring,
+        clock: Clock,
+        params: KdfParams,
+        manager: NewStaff,
+        profile: dict[settings.Setting[object], object],
+        password: str,
+        demo: bool,
+    ) -> RecoveryKey:
+        creating = paths.database_being_created
+        data_key = keyslots.new_data_key()
+        vault_id = str(uuid.uuid4())
+        now = to_text(clock.now())
+        database = Database.open(creating, data_key, create=True)
+        try:
+            version = migrations.apply(database, clock)
+            database.checkpoint()
+            db_salt = database.salt()
+            slots = SlotFile(
+                vault_id=vault_id,
+                lookup_salt=secrets.token_bytes(32),
+                kdf=params,
+                schema_version=version,
+                created_at=now,
+                slots=(),
+            )
+            keys = KeyStore(paths, vault_id, device, data_key, db_salt)
+            key = recovery_key.generate()
+            slots = slots.with_slot(keys.recovery_slot(key, params))
+            slot_file.save(paths, slots, None)
+            with database.transaction() as tx:
+                tx.execute("INSERT INTO vault_meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
+                tx.execute("INSERT INTO vault_meta (key, value) VALUES ('created_at', ?)", (now,))
+                settings.write(tx, {**profile, settings.DEMO_VAULT: demo})
+                manager_id = staff.insert(tx, manager, created_at=now, must_change_password=False)
+                audit.append(
+                    tx, clock, actor_id=manager_id, action=AuditAction.VAULT_CREATED,
+                    subject_type="vault", subject_id=vault_id,
+                    detail={"kdf": params.to_json(), "schema_version": version},
+                )
+                keys.set_staff_password(
+                    tx, staff_id=manager_id, username=manager.username, password=password
+                )
+            database.checkpoint()
+        finally:
+            database.close()
+        for leftover in (sidecar(creating, "-wal"), sidecar(creating, "-shm")):
+            leftover.unlink(missing_ok=True)
+        try:
+            os.replace(creating, paths.database)
+            fsync_folder(paths.folder)
+        except OSError as exc:
+            raise storage_error(exc, "finish setting up the vault") from exc
+        return key
+
+    # --- signing in ------------------------------------------------------------------------------
+
+    def _require_open(self) -> None:
+        if not self._lock.held:
+            raise VaultNotFound("This vault has been closed. Open it again.")
+
+    def _device_secret(self, slots: SlotFile, db_salt: str) -> bytes | None:
+        """The keyring's device secret when staff slots need it; clear errors when missing."""
+        if not any(s.bound for s in slots.staff_slots(db_salt)):
+            return None
+        try:
+            secret = self._device.read(slots.vault_id)
+        except KeyringUnavailable as exc:
+            raise KeyringUnavailable(
+                f"{exc.sentence} Until then, staff passwords cannot open this vault; the recovery "
+                "key can.",
+                locked=exc.locked,
+            ) from exc
+        if secret is None:
+            raise DeviceKeyMissing(DEVICE_KEY_MISSING)
+        return secret
+
+    def _fail(self, tag: str) -> WrongPassword:
+        wait = self._attempts.record_failure(tag)
+        sentence = WRONG if not wait else f"{WRONG} For safety, wait {wait_sentence(wait)} first."
+        return WrongPassword(sentence, retry_after=wait)
+
+    def sign_in(self, username: str, password: str) -> Session:
+        """A session for this person, or ``WrongPassword`` (same for unknown usernames)."""
+        self._require_open()
+        self._close_current_session()
+        slots = slot_file.load(self._paths)
+        tag = slots.user_tag(usernames.normalise(username))
+        self._attempts.check(tag)
+        db_salt = read_salt(self._paths.database)
+        device_secret = self._device_secret(slots, db_salt)
+        secret = kdf.password_bytes(password)
+        slot = slots.staff_slot(tag, db_salt)
+        if slot is None:
+            stand_in = next(iter(slots.staff_slots(db_salt)), None) or slots.recovery_slot(db_salt)
+            if stand_in is not None:
+                keyslots.burn_time_like(stand_in, secret)
+            raise self._fail(tag)
+        try:
+            data_key = keyslots.open_slot(
+                slot, vault_id=slots.vault_id, secret=secret, device_secret=device_secret
+            )
+        except keyslots.SlotOpenFailed:
+            raise self._fail(tag) from None
+        database, keys = self._unlock(slots, data_key, db_salt)
+        try:
+            person = staff.load(database, slot.staff_id or 0)
+            if person is None or not person.active:
+                database.close()
+                raise self._fail(tag)
+            session = self._start(database, keys, slots, person, tag, slot, device_secret)
+        except BaseException:
+            database.close()
+            raise
+        if not slot.bound:
+            self._bind_after_sign_in(session, keys, slot, person)
+        return session
+
+    def _bind_after_sign_in(self, session: Session, keys: KeyStore, slot: Slot, person: Staff) -> None:
+        """Add the device layer to an unbound slot. Opportunistic: a keyring or disk problem
+        leaves the slot unbound (the security status says so) and never fails the sign-in."""
+        try:
+            if keys.bind_slot_if_possible(slot):
+                with session.context.transaction() as tx:
+                    audit.append(
+                        tx, self._clock, actor_id=person.id, action=AuditAction.DEVICE_BOUND,
+                        subject_type="staff", subject_id=person.id,
+                    )
+        except SharewiseError:
+            pass
+
+    def _unlock(self, slots: SlotFile, data_key: bytes, db_salt: str) -> tuple[Database, KeyStore]:
+        """Open the database with a key a slot gave us; refuse newer versions; migrate."""
+        database = Database.open(self._paths.database, data_key)
+        try:
+            migrations.refuse_newer(database)
+            database.configure()
+            version = migrations.apply(database, self._clock)
+            stored_id = database.scalar("SELECT value FROM vault_meta WHERE key = 'vault_id'")
+            if stored_id != slots.vault_id:
+                raise IntegrityError(
+                    "The key file and the database in this folder belong to different vaults. "
+                    "Restore both from the same backup; nothing has been changed."
+                )
+        except BaseException:
+            database.close()
+            raise
+        keys = KeyStore(self._paths, slots.vault_id, self._device, data_key, db_salt)
+        tidy = [s.slot_id for s in slots.slots if s.db_salt != db_salt]
+        if version != slots.schema_version or tidy:
+            # Record the schema version for `info`, and drop slots of a finished rekey.
+            slot_file.save(self._paths, replace(slots.without(tidy), schema_version=version), slots)
+        return database, keys
+
+    def _start(
+        self,
+        database: Database,
+        keys: KeyStore,
+        slots: SlotFile,
+        person: Staff,
+        tag: str,
+        slot: Slot,
+        device_secret: bytes | None,
+        *,
+        recovered: bool = False,
+    ) -> Session:
+        failures = self._attempts.failures(tag)
+        pending = self._attempts.pending()
+        tag_owner = {s.user_tag: s.staff_id for s in slots.slots if s.kind == "staff"}
+        previous = person.last_sign_in_at
+        now = to_text(self._clock.now())
+        with database.transaction() as tx:
+            for failure in pending:
+                audit.append(
+                    tx, self._clock, actor_id=tag_owner.get(failure.user_tag),
+                    action=AuditAction.SIGN_IN_FAILED, at=failure.at,
+                    detail={"known_username": failure.user_tag in tag_owner},
+                )
+            audit.append(
+                tx, self._clock, actor_id=person.id, action=AuditAction.SIGN_IN,
+                subject_type="staff", subject_id=person.id,
+                detail={"failed_attempts_before": failures, "recovery_key": recovered},
+            )
+            tx.execute("UPDATE staff SET last_sign_in_at = ? WHERE id = ?", (now, person.id))
+            if not recovered:
+                keys.sync_copy(tx, slot, device_secret)
+        self._attempts.settle(tag, len(pending))
+        context = SessionContext(database, keys, self._clock, person)
+        session = Session(
+            context,
+            failed_attempts=failures,
+            previous_sign_in_at=previous,
+            on_close=self._session_closed,
+        )
+        self._session = session
+        return session
+
+    def recover(self, typed_key: str, username: str, new_password: str) -> tuple[Session, RecoveryKey]:
+        """Open with the recovery key as a manager, set that manager's password, re-bind.
+
+        The recovery key is then replaced (the old one stops working) and the new one returned,
+        to be printed on a new Recovery Sheet.
+        """
+        self._require_open()
+        self._close_current_session()
+        key = recovery_key.parse(typed_key)
+        slots = slot_file.load(self._paths)
+        db_salt = read_salt(self._paths.database)
+        slot = slots.recovery_slot(db_salt)
+        if slot is None:
+            raise SlotFileError(
+                "The key file has no recovery key for this database. Restore the vault from a "
+                "backup."
+            )
+        try:
+            data_key = keyslots.open_slot(slot, vault_id=slots.vault_id, secret=key.secret)
+        except keyslots.SlotOpenFailed:
+            raise RecoveryKeyMismatch(
+                "This recovery key is typed correctly but does not open this vault. It may be from "
+                "an older Recovery Sheet (a key stops working once it has been used or replaced) or "
+                "from another setting's vault."
+            ) from None
+        database, keys = self._unlock(slots, data_key, db_salt)
+        try:
+            person = self._recovering_manager(database, username)
+            provider_name = settings.decode(
+                settings.PROVIDER_NAME,
+                database.scalar("SELECT value FROM setting WHERE key = ?", (settings.PROVIDER_NAME.key,)),
+            )
+            staff.check_password_for(person, new_password, provider_name)
+            current = slot_file.load(self._paths)
+            with database.transaction() as tx:
+                audit.append(
+                    tx, self._clock, actor_id=person.id, action=AuditAction.RECOVERY_KEY_USED,
+                    subject_type="staff", subject_id=person.id,
+                )
+                tx.execute("UPDATE staff SET must_change_password = 0 WHERE id = ?", (person.id,))
+                keys.set_staff_password(
+                    tx, staff_id=person.id, username=person.username, password=new_password
+                )
+                rebound, bound = keys.rebind_all(tx, slot_file.load(self._paths))
+                renewed, new_key = keys.replace_recovery_key(rebound)
+                audit.append(
+                    tx, self._clock, actor_id=person.id, action=AuditAction.DEVICE_BOUND,
+                    subject_type="vault", subject_id=slots.vault_id, detail={"bound": bound},
+                )
+                audit.append(
+                    tx, self._clock, actor_id=person.id, action=AuditAction.RECOVERY_KEY_REISSUED,
+                    subject_type="vault", subject_id=slots.vault_id,
+                )
+                keys.save(renewed, current)
+            person = staff.load(database, person.id) or person
+            renewed_file = slot_file.load(self._paths)
+            own = renewed_file.staff_slot_for(person.id, db_salt)
+            if own is None or own.user_tag is None:
+                raise SlotFileError("The key file could not be updated. Try the recovery key again.")
+            session = self._start(
+                database, keys, renewed_file, person, own.user_tag, own, None, recovered=True
+            )
+        except BaseException:
+            database.close()
+            raise
+        return session, new_key
+
+    def _recovering_manager(self, database: Database, username: str) -> Staff:
+        name = usernames.normalise(username)
+        row = database.one("SELECT id FROM staff WHERE username = ? AND active = 1", (name,))
+        person = staff.load(database, int(row["id"])) if row else None
+        if person is None or Role.MANAGER not in person.roles:
+            raise ValidationError(
+                "username",
+                "Type the username of an active manager: the recovery key lets a manager back in "
+                "and set a new password.",
+            )
+        return person
+
+    # --- status and closing ----------------------------------------------------------------------
+
+    def info(self) -> VaultInfo:
+        self._require_open()
+        slots = slot_file.load(self._paths)
+        db_salt = read_salt(self._paths.database)
+        staff_slots = slots.staff_slots(db_salt)
+        return VaultInfo(
+            vault_id=slots.vault_id,
+            created_at=slots.created_at,
+            schema_version=slots.schema_version,
+            staff_accounts=len(staff_slots),
+            recovery_key_present=slots.recovery_slot(db_salt) is not None,
+            binding=BindingStatus(
+                keyring=self._device.probe(slots.vault_id),
+                staff_slots=len(staff_slots),
+                bound_slots=sum(1 for s in staff_slots if s.bound),
+            ),
+            kdf=slots.kdf,
+        )
+
+    @property
+    def paths(self) -> VaultPaths:
+        return self._paths
+
+    def _session_closed(self, session: Session) -> None:
+        if self._session is session:
+            self._session = None
+
+    def _close_current_session(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def close(self) -> None:
+        self._close_current_session()
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
