@@ -81,7 +81,12 @@ def rekey(
     finally:
         new_db.close()
     database.close()  # from here on the session must end on any failure
-    _swap(paths, target)
+    try:
+        _swap(paths, target)
+    except BaseException:
+        if target.exists():  # the swap never happened: the old file is still the vault
+            remove_database_files(target)
+        raise
     current = slot_file.load(paths)
     old_generation = [s.slot_id for s in current.slots if s.db_salt != new_keys.db_salt]
     slot_file.save(paths, current.without(old_generation), current)

@@ -333,6 +333,7 @@ class Vault:
 
     def _unlock(self, slots: SlotFile, data_key: bytes, db_salt: str) -> tuple[Database, KeyStore]:
         """Open the database with a key a slot gave us; refuse newer versions; migrate."""
+        self._tidy(self._paths)  # a rekey that failed in this process may have left its copy
         database = Database.open(self._paths.database, data_key)
         try:
             migrations.refuse_newer(database)
