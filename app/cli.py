@@ -98,17 +98,16 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
-    with Vault.open(_folder(args)) as vault:
-        password = _read_password(args, f"Password for {args.username}: ")
-        session = vault.sign_in(args.username, password)
-        try:
-            try:
+    # Damage can surface while signing in (it reads and writes pages) or in the full check;
+    # either way it is the answer to "verify", so exit 1, not the exit 2 of a usage error.
+    try:
+        with Vault.open(_folder(args)) as vault:
+            password = _read_password(args, f"Password for {args.username}: ")
+            with vault.sign_in(args.username, password) as session:
                 result = session.security.check()
-            except IntegrityError as exc:
-                print(exc.sentence, file=out)
-                return EXIT_FAILED
-        finally:
-            session.close()
+    except IntegrityError as exc:
+        print(exc.sentence, file=out)
+        return EXIT_FAILED
     print(result.sentence, file=out)
     return EXIT_OK if result.ok else EXIT_FAILED
 

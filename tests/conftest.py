@@ -14,18 +14,18 @@ from pathlib import Path
 os.environ["SHAREWISE_TEST_CHEAP_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import keyring.errors  # noqa: E402
-import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
 
-from app.clock import ManualClock  # noqa: E402
-from app.policy.permissions import Role  # noqa: E402
-from app.session import Session  # noqa: E402
-from app.settings import ProviderProfile  # noqa: E402
-from app.staff import NewStaff  # noqa: E402
-from app.vault.device import DeviceKeyring  # noqa: E402
-from app.vault.recovery_key import RecoveryKey  # noqa: E402
-from app.vault.vault import Vault  # noqa: E402
+from app.clock import ManualClock
+from app.policy.permissions import Role
+from app.session import Session
+from app.settings import ProviderProfile
+from app.staff import NewStaff
+from app.vault.device import DeviceKeyring
+from app.vault.recovery_key import RecoveryKey
+from app.vault.vault import Vault
 
 MANAGER_USERNAME = "zoë.adams"
 MANAGER_NAME = "Zoë Adams"

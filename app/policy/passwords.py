@@ -59,9 +59,12 @@ def check_new_password(
         )
     if len(set(folded)) < 4:
         raise _refuse("That password repeats too few different characters to be safe.")
-    personal = [username.casefold()] if len(username) >= 3 else []
+    def fold(text: str) -> str:
+        return unicodedata.normalize("NFC", text).casefold()
+
+    personal = [fold(username)] if len(username) >= 3 else []
     for text in (full_name, provider_name):
-        personal.extend(part for part in re.split(r"[\s\-'’.]+", text.casefold()) if len(part) >= 4)
+        personal.extend(part for part in re.split(r"[\s\-'’.]+", fold(text)) if len(part) >= 4)
     for part in personal:
         if part and part in folded:
             raise _refuse(

@@ -13,6 +13,7 @@ becomes ``StorageError``, and in both cases the transaction is rolled back.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any
 import sqlcipher3
 
 from app.errors import IntegrityError, NotEncrypted, StorageError, VaultInUse
+from app.vault.files import storage_error
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16
@@ -97,8 +99,14 @@ class Database:
         if len(data_key) != 32:
             raise ValueError("the data key is 32 bytes")
         if create:
-            if path.exists():
-                raise FileExistsError(path)
+            # Made here, owner-only, so SQLite (and its -wal/-shm files, which copy the mode)
+            # never create it world-readable. An empty file is a new database to SQLite.
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                raise  # the caller's mistake, not a disk problem
+            except OSError as exc:
+                raise storage_error(exc, "create the database file") from exc
         else:
             read_salt(path)  # refuses a plain SQLite file before SQLite touches it
         try:
@@ -233,6 +241,10 @@ class Database:
 
     def export_copy(self, target: Path, data_key: bytes, user_version: int) -> None:
         """Write a full copy of the database to ``target`` encrypted under ``data_key``."""
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            raise storage_error(exc, "write the re-encrypted copy") from exc
         with self._lock, self._mapped():
             self._connection.execute(
                 f"ATTACH DATABASE ? AS exported KEY \"x'{data_key.hex()}'\"", (str(target),)

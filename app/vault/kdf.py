@@ -52,7 +52,11 @@ class KdfParams:
     def from_json(cls, data: Any) -> KdfParams:
         if not isinstance(data, dict) or data.get("alg") != "argon2id":
             raise ValueError("unknown key derivation")
-        params = cls(int(data["memory_kib"]), int(data["iterations"]), int(data["lanes"]))
+        values = [data["memory_kib"], data["iterations"], data["lanes"]]
+        # A hand-edited file must be refused as damaged, not coerced (True is an int in Python).
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            raise ValueError("key derivation parameters must be whole numbers")
+        params = cls(*values)
         if not (8 * params.lanes <= params.memory_kib <= 4 * 1024 * 1024):
             raise ValueError("memory out of range")
         if not (1 <= params.iterations <= 1000 and 1 <= params.lanes <= 16):

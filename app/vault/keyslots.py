@@ -73,17 +73,26 @@ class Slot:
         if kind not in ("staff", "recovery"):
             raise ValueError("unknown slot kind")
         staff_id = data.get("staff_id")
-        if kind == "staff" and not isinstance(staff_id, int):
-            raise ValueError("staff slot without staff id")
+        user_tag = data.get("user_tag")
+        if kind == "staff" and (
+            isinstance(staff_id, bool) or not isinstance(staff_id, int) or not isinstance(user_tag, str)
+        ):
+            raise ValueError("staff slot without staff id or user tag")
+        # Types are checked, never coerced: an edited file is reported as damaged.
+        for name in ("slot_id", "db_salt"):
+            if not isinstance(data[name], str):
+                raise ValueError(f"{name} must be text")
+        if not isinstance(data["bound"], bool):
+            raise ValueError("bound must be true or false")
         return cls(
-            slot_id=str(data["slot_id"]),
+            slot_id=data["slot_id"],
             kind=kind,
             staff_id=staff_id if kind == "staff" else None,
-            user_tag=str(data["user_tag"]) if data.get("user_tag") is not None else None,
+            user_tag=user_tag if kind == "staff" else None,
             kdf=KdfParams.from_json(data["kdf"]),
             salt=_unb64(data["salt"]),
-            db_salt=str(data["db_salt"]),
-            bound=bool(data["bound"]),
+            db_salt=data["db_salt"],
+            bound=data["bound"],
             nonce=_unb64(data["nonce"]),
             ciphertext=_unb64(data["ciphertext"]),
         )

@@ -159,7 +159,7 @@ class Vault:
         device = keyring or DeviceKeyring.system()
         paths = VaultPaths(Path(folder))
         try:
-            paths.folder.mkdir(parents=True, exist_ok=True)
+            paths.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise storage_error(exc, "create the data folder") from exc
         lock = VaultFileLock(paths.lock)

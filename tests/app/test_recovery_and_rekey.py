@@ -36,7 +36,8 @@ def test_a_typo_names_its_group_and_changes_nothing(made_vault: VaultUnderTest) 
     made_vault.session.close()
     before = (made_vault.folder / "sharewise.slots").read_bytes()
     with pytest.raises(RecoveryKeyInvalid) as typo:
-        made_vault.vault.recover(_typo(made_vault.recovery_key.formatted(), 6), MANAGER_USERNAME, NEW_PASSWORD)
+        typed = _typo(made_vault.recovery_key.formatted(), 6)
+        made_vault.vault.recover(typed, MANAGER_USERNAME, NEW_PASSWORD)
     assert typo.value.group == 6
     assert "Group 6" in typo.value.sentence
     assert (made_vault.folder / "sharewise.slots").read_bytes() == before
@@ -159,7 +160,7 @@ def test_rekey_interrupted_before_the_swap_keeps_the_old_vault(
 def test_rekey_interrupted_just_after_the_swap_opens_the_new_vault(
     made_vault: VaultUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_swap = rekeying._swap  # noqa: SLF001
+    real_swap = rekeying._swap
 
     def swap_then_crash(*args: object) -> None:
         real_swap(*args)  # type: ignore[arg-type]

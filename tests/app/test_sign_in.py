@@ -101,7 +101,9 @@ def test_the_count_survives_closing_the_program(made_vault: VaultUnderTest) -> N
     for _ in range(5):
         _fail(made_vault)
     made_vault.vault.close()
-    reopened = Vault.open(made_vault.folder, keyring=DeviceKeyring(made_vault.keyring), clock=made_vault.clock)
+    reopened = Vault.open(
+        made_vault.folder, keyring=DeviceKeyring(made_vault.keyring), clock=made_vault.clock
+    )
     made_vault.vault = reopened
     with pytest.raises(AccountLocked):
         reopened.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)

@@ -122,7 +122,9 @@ def test_there_is_always_an_active_manager(made_vault: VaultUnderTest) -> None:
 
 
 def test_removing_ones_own_manager_role_takes_effect_at_once(made_vault: VaultUnderTest) -> None:
-    other = made_vault.add_person("αλέξανδρος", "Αλέξανδρος Παπαδόπουλος", {Role.MANAGER}, "amber falcon riddle")
+    other = made_vault.add_person(
+        "αλέξανδρος", "Αλέξανδρος Παπαδόπουλος", {Role.MANAGER}, "amber falcon riddle"
+    )
     me = made_vault.session.me
     made_vault.session.staff.change(me.id, roles=[Role.DSL])
     with pytest.raises(PermissionDenied):
