@@ -10,7 +10,8 @@ any moment leaves slots that open whichever database file is in place.
 
 Writes are atomic (``files.write_atomically``) and the previous version is kept beside it, minus
 any slot the new version dropped: a revoked password, a deactivated account or a replaced
-recovery key must not live on in the kept copy.
+recovery key must not live on in the kept copy. A kept copy left without a recovery slot or
+without any staff slot would open nothing useful, so in that case the new version is kept.
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ def save(paths: VaultPaths, new: SlotFile, previous: SlotFile | None) -> None:
     if previous is not None:
         current_ids = {s.slot_id for s in new.slots}
         kept = replace(previous, slots=tuple(s for s in previous.slots if s.slot_id in current_ids))
-        if not any(s.kind == "recovery" for s in kept.slots):
-            kept = new
+        kinds = {s.kind for s in kept.slots}
+        if kinds != {"recovery", "staff"}:
+            kept = new  # a kept copy nobody could sign in with would be no copy at all
         write_atomically(paths.slots_kept, kept.to_bytes(), doing="keep a copy of the key file")
     write_atomically(paths.slots, new.to_bytes(), doing="save the key file")

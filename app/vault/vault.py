@@ -58,6 +58,11 @@ from app.vault.sign_in_attempts import SignInAttempts, wait_sentence
 from app.vault.slot_file import SlotFile
 
 WRONG = "The username or password is not right. Check Caps Lock and try again."
+MISMATCHED = (
+    "The key file and the database in this folder do not belong together: the database is "
+    "damaged or was replaced, or the key file comes from another vault. Restore both from the "
+    "same backup; nothing has been changed."
+)
 DEVICE_KEY_MISSING = (
     "Staff passwords for this vault only work on the computer it is bound to, and this computer "
     "does not hold its device key (it is a different computer, or the key was removed from the "
@@ -83,6 +88,17 @@ class NewVault:
     vault: Vault
     session: Session
     recovery_key: RecoveryKey
+
+
+def _matching_slots(slots: SlotFile, db_salt: str) -> str:
+    """``db_salt`` if the key file has slots for this database file; else ``IntegrityError``.
+
+    Checked before any password is tried, so a foreign key file or a damaged database header is
+    reported as what it is, not as a wrong password (and is not counted as a failed sign-in).
+    """
+    if not any(s.db_salt == db_salt for s in slots.slots):
+        raise IntegrityError(MISMATCHED)
+    return db_salt
 
 
 class Vault:
@@ -134,8 +150,9 @@ class Vault:
                     "The vault's database file (sharewise.db) is missing from the data folder. "
                     "Restore the vault from a backup; nothing else has been changed."
                 )
-            slot_file.load(paths)  # clear message now if the key file is missing or damaged
-            read_salt(paths.database)  # refuses a plain SQLite file
+            # Clear messages now if the key file is missing or damaged, the database is plain
+            # SQLite, or the two do not belong together.
+            _matching_slots(slot_file.load(paths), read_salt(paths.database))
         except BaseException:
             lock.release()
             raise
@@ -289,7 +306,7 @@ class Vault:
         slots = slot_file.load(self._paths)
         tag = slots.user_tag(usernames.normalise(username))
         self._attempts.check(tag)
-        db_salt = read_salt(self._paths.database)
+        db_salt = _matching_slots(slots, read_salt(self._paths.database))
         device_secret = self._device_secret(slots, db_salt)
         secret = kdf.password_bytes(password)
         slot = slots.staff_slot(tag, db_salt)
@@ -349,9 +366,16 @@ class Vault:
             database.close()
             raise
         keys = KeyStore(self._paths, slots.vault_id, self._device, data_key, db_salt)
-        tidy = [s.slot_id for s in slots.slots if s.db_salt != db_salt]
+        active = {int(r["id"]) for r in database.query("SELECT id FROM staff WHERE active = 1")}
+        tidy = [
+            s.slot_id
+            for s in slots.slots
+            if s.db_salt != db_salt or (s.kind == "staff" and s.staff_id not in active)
+        ]
         if version != slots.schema_version or tidy:
-            # Record the schema version for `info`, and drop slots of a finished rekey.
+            # Record the schema version for `info`; drop slots of a finished rekey, and slots
+            # whose account was never committed (the program stopped mid-way through adding
+            # someone) or has been deactivated.
             slot_file.save(self._paths, replace(slots.without(tidy), schema_version=version), slots)
         return database, keys
 
@@ -408,7 +432,7 @@ class Vault:
         self._close_current_session()
         key = recovery_key.parse(typed_key)
         slots = slot_file.load(self._paths)
-        db_salt = read_salt(self._paths.database)
+        db_salt = _matching_slots(slots, read_salt(self._paths.database))
         slot = slots.recovery_slot(db_salt)
         if slot is None:
             raise SlotFileError(
