@@ -120,8 +120,9 @@ def test_rekey_leaves_nothing_earlier_able_to_open_the_vault(
         made_vault.vault.recover(made_vault.recovery_key.formatted(), MANAGER_USERNAME, NEW_PASSWORD)
     current_slots = (made_vault.folder / "sharewise.slots").read_bytes()
     shutil.copy(old_slots, made_vault.folder / "sharewise.slots")
-    with pytest.raises(WrongPassword):
+    with pytest.raises(IntegrityError) as mismatched:
         made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert "do not belong together" in mismatched.value.sentence
     (made_vault.folder / "sharewise.slots").write_bytes(current_slots)
     # The person who rekeyed keeps their password; everyone else has a one-time password.
     made_vault.sign_in().close()
