@@ -16,7 +16,7 @@ from app.audit import AuditAction
 from app.clock import Clock
 from app.policy.permissions import Role
 from app.settings import ProviderProfile
-from app.staff import NewStaff, clean_new_staff
+from app.staff import NewStaff
 from app.vault.device import DeviceKeyring
 from app.vault.kdf import KdfParams
 from app.vault.recovery_key import RecoveryKey
@@ -86,13 +86,12 @@ def create_demo_vault(
             person, _one_time = session.staff.add(
                 NewStaff(account.username, account.full_name, account.roles)
             )
-            cleaned = clean_new_staff(NewStaff(account.username, account.full_name, account.roles))
             # Demo only: a known password instead of the one-time one, so the README can list it.
             with ctx.transaction() as tx:
                 tx.execute("UPDATE staff SET must_change_password = 0 WHERE id = ?", (person.id,))
                 ctx.audit(tx, AuditAction.PASSWORD_RESET, "staff", person.id, {"demo": True})
                 ctx.keys.set_staff_password(
-                    tx, staff_id=person.id, username=cleaned.username, password=account.password
+                    tx, staff_id=person.id, username=person.username, password=account.password
                 )
         session.close()
     finally:

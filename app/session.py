@@ -14,7 +14,7 @@ from types import TracebackType
 
 from app import staff
 from app.audit import AuditAction
-from app.errors import SharewiseError, ValidationError, WrongPassword
+from app.errors import ValidationError, WrongPassword
 from app.policy import permissions
 from app.policy.permissions import Action, Role
 from app.security import AuditService, SecurityService
@@ -97,8 +97,8 @@ class Session:
         try:
             with self.context.transaction() as tx:
                 self.context.audit(tx, action, "staff", self.context.actor.id)
-        except SharewiseError:
-            pass  # a damaged or full disk must not stop the screen locking
+        except Exception:  # noqa: S110 - nothing (a damaged or full disk) may stop a lock
+            pass
         finally:
             self.context.close()
             if self._on_close is not None:

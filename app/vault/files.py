@@ -66,7 +66,7 @@ def storage_error(exc: OSError, doing: str) -> StorageError:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StorageError(
             f"Sharewise could not {doing} because the data folder cannot be written to. Check that "
-            "the folder still exists and that this Windows/Mac/Linux account may change it."
+            "the folder still exists and that your account on this computer may change it."
         )
     if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
         return StorageError(

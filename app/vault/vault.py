@@ -34,6 +34,7 @@ from app.errors import (
     VaultNotFound,
     WrongPassword,
 )
+from app.policy.passwords import check_new_password
 from app.policy.permissions import Role
 from app.session import Session
 from app.session_context import SessionContext
@@ -190,14 +191,10 @@ class Vault:
                 )
             cleaned_manager = staff.clean_new_staff(replace(manager, roles=manager.roles | {Role.MANAGER}))
             cleaned_profile = settings.clean_all(provider.as_settings())
-            staff.check_password_for(
-                Staff(
-                    id=staff.StaffId(0), username=cleaned_manager.username,
-                    full_name=cleaned_manager.full_name, job_title="", roles=cleaned_manager.roles,
-                    active=True, must_change_password=False, created_at="", last_sign_in_at=None,
-                    deactivated_at=None,
-                ),
+            check_new_password(
                 password,
+                username=cleaned_manager.username,
+                full_name=cleaned_manager.full_name,
                 provider_name=str(cleaned_profile[settings.PROVIDER_NAME]),
             )
             params = kdf_params or kdf.calibrate()

@@ -208,3 +208,13 @@ def test_signing_in_again_ends_the_previous_session(made_vault: VaultUnderTest) 
     second = made_vault.sign_in()
     assert not first.is_open
     assert second.is_open
+
+
+def test_locking_succeeds_even_when_the_database_has_failed(made_vault: VaultUnderTest) -> None:
+    """A lock must never be stopped by an error, even one the core did not foresee."""
+    session = made_vault.session
+    session.context.database._connection.close()
+    session.close(CloseReason.LOCK)
+    assert not session.is_open
+    with pytest.raises(VaultLocked):
+        session.staff.accounts()
