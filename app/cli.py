@@ -104,6 +104,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
         with Vault.open(_folder(args)) as vault:
             password = _read_password(args, f"Password for {args.username}: ")
             with vault.sign_in(args.username, password) as session:
+                failures = session.failed_attempts_since_last_sign_in
+                if failures:
+                    attempts = "attempt" if failures == 1 else "attempts"
+                    print(f"{failures} failed sign-in {attempts} since you last signed in.", file=out)
                 result = session.security.check()
     except IntegrityError as exc:
         print(exc.sentence, file=out)

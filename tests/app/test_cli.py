@@ -234,6 +234,18 @@ def test_verify_with_a_wrong_password(tmp_path: Path, vault_dir: Path, initialis
     assert "passed every check" not in result.out
 
 
+def test_verify_reports_failed_attempts_since_the_last_sign_in(
+    tmp_path: Path, vault_dir: Path, initialised: Run
+) -> None:
+    verify(tmp_path, vault_dir, "not the right words")
+    verify(tmp_path, vault_dir, "still not the right words")
+    result = verify(tmp_path, vault_dir, MANAGER_PASSWORD)
+
+    assert result.code == 0, result.err
+    assert "2 failed sign-in attempts since you last signed in." in result.out
+    assert "failed sign-in" not in verify(tmp_path, vault_dir, MANAGER_PASSWORD).out
+
+
 def test_verify_without_password_stdin_when_not_at_a_terminal(
     tmp_path: Path, vault_dir: Path, initialised: Run
 ) -> None:
