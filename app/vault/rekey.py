@@ -125,12 +125,19 @@ def _swap(paths: VaultPaths, target: Path) -> None:
     retired: Path | None = paths.database_retired
     try:
         try:
-            os.link(paths.database, paths.database_retired)  # keep the old inode so we can overwrite it after
+            # A second name for the old file, so it can be overwritten once replaced. Until the
+            # rename below, this name IS the live database (see Vault._tidy).
+            os.link(paths.database, paths.database_retired)
         except OSError:
             retired = None  # no hard links here (e.g. FAT): the old file can only be unlinked
         for sidecar in paths.database_sidecars():
             sidecar.unlink(missing_ok=True)
-        os.replace(target, paths.database)
+        try:
+            os.replace(target, paths.database)
+        except OSError:
+            if retired is not None:
+                retired.unlink(missing_ok=True)  # still the live file: drop the name only
+            raise
         fsync_folder(paths.folder)
     except OSError as exc:
         raise storage_error(exc, "replace the database with its re-encrypted copy") from exc

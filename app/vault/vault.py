@@ -129,8 +129,14 @@ class Vault:
             remove_database_files(creating)
             for path in (paths.slots, paths.slots_kept):
                 path.unlink(missing_ok=True)
-        for leftover in (paths.database_being_rekeyed, paths.database_retired):
-            remove_database_files(leftover)
+        remove_database_files(paths.database_being_rekeyed)
+        retired = paths.database_retired
+        if retired.exists() and paths.database.exists() and os.path.samefile(retired, paths.database):
+            # A rekey stopped between linking and swapping: this name is the live database
+            # itself. Drop the name only; shredding it would destroy the vault.
+            retired.unlink()
+        else:
+            remove_database_files(retired)
 
     @classmethod
     def open(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -178,3 +179,38 @@ def test_rekey_interrupted_just_after_the_swap_opens_the_new_vault(
     session.close()
     with pytest.raises(RecoveryKeyMismatch):
         made_vault.vault.recover(made_vault.recovery_key.formatted(), MANAGER_USERNAME, NEW_PASSWORD)
+
+
+def test_a_crash_between_linking_and_swapping_never_shreds_the_live_database(
+    made_vault: VaultUnderTest,
+) -> None:
+    """The swap first hard-links the live file as `.retired`; if the program stops before the
+    rename, that name still points at the live database, which must survive the tidy-up."""
+    made_vault.add_person("lan", "Nguyễn Thị Lan", {Role.KEY_WORKER}, "silver pebble orchard")
+    made_vault.session.close()
+    folder = made_vault.folder
+    os.link(folder / "sharewise.db", folder / "sharewise.db.retired")  # as the crashed swap left it
+
+    session = made_vault.sign_in()
+    assert session.security.check().ok
+    assert {p.full_name for p in session.staff.accounts()} == {"Nguyễn Thị Lan", "Zoë Adams"}
+    assert "sharewise.db.retired" not in _files(folder)
+
+
+def test_a_failed_rename_during_the_swap_keeps_the_old_vault_intact(
+    made_vault: VaultUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+
+    def refuse_database_rename(source: str, destination: str) -> None:
+        if Path(destination).name == "sharewise.db":
+            raise OSError(28, "No space left on device")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", refuse_database_rename)
+    with pytest.raises(VaultLocked):
+        made_vault.session.security.rekey(MANAGER_PASSWORD)
+    monkeypatch.undo()
+    assert {"sharewise.db.retired", "sharewise.db.rekey"}.isdisjoint(_files(made_vault.folder))
+    session = made_vault.sign_in()
+    assert session.security.check().ok
