@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     SIGN_IN_FAILED = "session.sign_in_failed"
     SIGN_OUT = "session.sign_out"
     SESSION_LOCKED = "session.locked"
+    SESSION_UNLOCKED = "session.unlocked"
     RECOVERY_KEY_USED = "recovery_key.used"
     RECOVERY_KEY_REISSUED = "recovery_key.reissued"
     DEVICE_BOUND = "device.bound"
@@ -45,7 +46,47 @@ class AuditAction(StrEnum):
     STAFF_DEACTIVATED = "staff.deactivated"
     SETTINGS_CHANGED = "settings.changed"
     AUDIT_VIEWED = "audit.viewed"
+    DRAFTS_KEPT = "drafts.kept"
+    DOCUMENT_PRINTED = "document.printed"
+    DOCUMENT_SAVED = "document.saved_as_pdf"
 
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self, self.value)
+
+
+ACTION_LABELS: Mapping[AuditAction, str] = {
+    AuditAction.VAULT_CREATED: "Vault created",
+    AuditAction.VAULT_REKEYED: "Vault re-encrypted",
+    AuditAction.VAULT_CHECKED: "Vault checked",
+    AuditAction.SIGN_IN: "Signed in",
+    AuditAction.SIGN_IN_FAILED: "Failed sign-in",
+    AuditAction.SIGN_OUT: "Signed out",
+    AuditAction.SESSION_LOCKED: "Screen locked",
+    AuditAction.SESSION_UNLOCKED: "Screen unlocked",
+    AuditAction.RECOVERY_KEY_USED: "Recovery key used",
+    AuditAction.RECOVERY_KEY_REISSUED: "Recovery key re-issued",
+    AuditAction.DEVICE_BOUND: "Bound to this computer",
+    AuditAction.PASSWORD_CHANGED: "Password changed",
+    AuditAction.PASSWORD_RESET: "Password reset",
+    AuditAction.STAFF_ADDED: "Staff account added",
+    AuditAction.STAFF_CHANGED: "Staff account changed",
+    AuditAction.STAFF_DEACTIVATED: "Staff account deactivated",
+    AuditAction.SETTINGS_CHANGED: "Settings changed",
+    AuditAction.AUDIT_VIEWED: "Audit log viewed",
+    AuditAction.DRAFTS_KEPT: "Unfinished form kept as a draft",
+    AuditAction.DOCUMENT_PRINTED: "Document printed",
+    AuditAction.DOCUMENT_SAVED: "Document saved as PDF",
+}
+
+
+def action_label(action: str) -> str:
+    """Words for a stored action name (an unknown one, from a newer version, shows as stored)."""
+    try:
+        return AuditAction(action).label
+    except ValueError:
+        return action
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -127,14 +168,50 @@ def _entry(row: Any) -> AuditEntry:
     )
 
 
-def entries(database: Database, *, limit: int = 200, before: int | None = None) -> list[AuditEntry]:
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit screen narrows by; every part optional.
+
+    ``since`` (inclusive) and ``until`` (exclusive) are stored timestamps (``clock.to_text``), so
+    the screen turns the manager's local dates into exact instants.
+    """
+
+    actor_id: int | None = None
+    action: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def entries(
+    database: Database,
+    *,
+    limit: int = 200,
+    before: int | None = None,
+    where: AuditFilter | None = None,
+) -> list[AuditEntry]:
     """Newest first, ``limit`` at a time; pass the last id seen as ``before`` for the next page."""
-    if before is None:
-        rows = database.query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
-    else:
-        rows = database.query(
-            "SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?", (before, limit)
-        )
+    clauses: list[str] = []
+    params: list[object] = []
+    chosen = where or AuditFilter()
+    if before is not None:
+        clauses.append("id < ?")
+        params.append(before)
+    if chosen.actor_id is not None:
+        clauses.append("actor_id = ?")
+        params.append(chosen.actor_id)
+    if chosen.action:
+        clauses.append("action = ?")
+        params.append(chosen.action)
+    if chosen.since:
+        clauses.append("at >= ?")
+        params.append(chosen.since)
+    if chosen.until:
+        clauses.append("at < ?")
+        params.append(chosen.until)
+    sql = "SELECT * FROM audit_log"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    rows = database.query(f"{sql} ORDER BY id DESC LIMIT ?", (*params, limit))
     return [_entry(r) for r in rows]
 
 

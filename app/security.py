@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app import audit
-from app.audit import AuditAction, AuditEntry, ChainReport
+from app import audit, staff
+from app.audit import AuditAction, AuditEntry, AuditFilter, ChainReport
 from app.errors import IntegrityError, VaultLocked, WrongPassword
 from app.policy.permissions import Action
 from app.session_context import SessionContext
@@ -47,12 +47,20 @@ class AuditService:
     def __init__(self, context: SessionContext) -> None:
         self._ctx = context
 
-    def entries(self, *, limit: int = 200, before: int | None = None) -> list[AuditEntry]:
+    def entries(
+        self, *, limit: int = 200, before: int | None = None, where: AuditFilter | None = None
+    ) -> list[AuditEntry]:
+        """A page of entries, newest first; viewing the log is itself logged."""
         self._ctx.require(Action.AUDIT_VIEW)
-        found = audit.entries(self._ctx.database, limit=limit, before=before)
+        found = audit.entries(self._ctx.database, limit=limit, before=before, where=where)
         with self._ctx.transaction() as tx:
             self._ctx.audit(tx, AuditAction.AUDIT_VIEWED, detail={"entries": len(found)})
         return found
+
+    def people(self) -> dict[int, str]:
+        """Every account's id and full name (inactive ones too), to name who did what."""
+        self._ctx.require(Action.AUDIT_VIEW)
+        return {p.id: p.full_name for p in staff.load_all(self._ctx.database, include_inactive=True)}
 
     def verify(self) -> ChainReport:
         self._ctx.require(Action.AUDIT_VIEW)

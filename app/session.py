@@ -8,12 +8,15 @@ service is cut off at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from types import TracebackType
 
+from app import drafts as drafts_module
 from app import staff
 from app.audit import AuditAction
+from app.documents import DocumentService
+from app.drafts import DraftForm, DraftService
 from app.errors import ValidationError, WrongPassword
 from app.policy import permissions
 from app.policy.permissions import Action, Role
@@ -45,6 +48,8 @@ class Session:
         self.settings = SettingsService(context)
         self.audit = AuditService(context)
         self.security = SecurityService(context)
+        self.drafts = DraftService(context)
+        self.documents = DocumentService(context)
 
     @property
     def me(self) -> Staff:
@@ -89,20 +94,34 @@ class Session:
             ctx.keys.set_staff_password(tx, staff_id=me.id, username=me.username, password=new)
         ctx.actor = staff.load(ctx.database, me.id) or me
 
-    def close(self, reason: CloseReason = CloseReason.SIGN_OUT) -> None:
-        """Sign out or lock. Safe to call twice; never raises (a lock must always succeed)."""
+    def close(
+        self, reason: CloseReason = CloseReason.SIGN_OUT, drafts: Sequence[DraftForm] = ()
+    ) -> int:
+        """Sign out or lock, keeping ``drafts`` (unsaved forms) encrypted for this person.
+
+        Safe to call twice; never raises (a lock must always succeed). Returns how many drafts
+        were kept: if the disk refuses them, the lock still happens and the caller can say so.
+        """
         if not self.context.is_open:
-            return
+            return 0
         action = AuditAction.SIGN_OUT if reason is CloseReason.SIGN_OUT else AuditAction.SESSION_LOCKED
+        kept = 0
         try:
-            with self.context.transaction() as tx:
-                self.context.audit(tx, action, "staff", self.context.actor.id)
+            try:
+                with self.context.transaction() as tx:
+                    kept = drafts_module.keep(self.context, tx, drafts)
+                    self.context.audit(tx, action, "staff", self.context.actor.id)
+            except Exception:
+                kept = 0  # the drafts could not be written: record the lock or sign-out alone
+                with self.context.transaction() as tx:
+                    self.context.audit(tx, action, "staff", self.context.actor.id)
         except Exception:  # noqa: S110 - nothing (a damaged or full disk) may stop a lock
             pass
         finally:
             self.context.close()
             if self._on_close is not None:
                 self._on_close(self)
+        return kept
 
     def __enter__(self) -> Session:
         return self

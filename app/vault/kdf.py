@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,15 +89,28 @@ def password_bytes(password: str) -> bytes:
     return unicodedata.normalize("NFC", password).encode("utf-8")
 
 
-def calibrate(target_seconds: float = TARGET_SECONDS) -> KdfParams:
+def calibrate(
+    target_seconds: float = TARGET_SECONDS, progress: Callable[[float], None] | None = None
+) -> KdfParams:
     """Parameters taking about ``target_seconds`` on this PC, at or above the floor.
+
+    ``progress`` is called with the fraction done (0 to 1) after each trial run, so setup can
+    show a progress bar rather than a frozen window.
 
     Time is not proportional to passes (filling the memory costs the same whatever the number of
     passes), so it is fitted as fixed + per-pass cost from runs at 3 and 6 passes.
     """
+    report = progress or (lambda _done: None)
     if cheap_kdf_enabled():
+        report(1.0)
         return CHEAP_FOR_TESTS
     salt = os.urandom(SALT_BYTES)
+    runs_done = 0
+
+    def ran() -> None:
+        nonlocal runs_done
+        runs_done += 1
+        report(runs_done / 5)
 
     def fastest(iterations: int) -> float:
         params = KdfParams(FLOOR_MEMORY_KIB, iterations, LANES)
@@ -105,9 +119,11 @@ def calibrate(target_seconds: float = TARGET_SECONDS) -> KdfParams:
             start = time.perf_counter()
             derive(b"calibration", salt, params)
             timings.append(time.perf_counter() - start)
+            ran()
         return min(timings)
 
     derive(b"warm-up", salt, KdfParams(FLOOR_MEMORY_KIB, FLOOR_ITERATIONS, LANES))
+    ran()
     low, high = fastest(FLOOR_ITERATIONS), fastest(2 * FLOOR_ITERATIONS)
     per_pass = (high - low) / FLOOR_ITERATIONS
     if per_pass <= 0:  # noise swamped the difference: fall back to proportional scaling

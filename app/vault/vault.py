@@ -302,8 +302,12 @@ class Vault:
         sentence = WRONG if not wait else f"{WRONG} For safety, wait {wait_sentence(wait)} first."
         return WrongPassword(sentence, retry_after=wait)
 
-    def sign_in(self, username: str, password: str) -> Session:
-        """A session for this person, or ``WrongPassword`` (same for unknown usernames)."""
+    def sign_in(self, username: str, password: str, *, unlocking: bool = False) -> Session:
+        """A session for this person, or ``WrongPassword`` (same for unknown usernames).
+
+        ``unlocking`` marks the sign-in that ends a screen lock, so the audit log shows the
+        lock and unlock as a pair.
+        """
         self._require_open()
         self._close_current_session()
         slots = slot_file.load(self._paths)
@@ -330,7 +334,9 @@ class Vault:
             if person is None or not person.active:
                 database.close()
                 raise self._fail(tag)
-            session = self._start(database, keys, slots, person, tag, slot, device_secret)
+            session = self._start(
+                database, keys, slots, person, tag, slot, device_secret, unlocking=unlocking
+            )
         except BaseException:
             database.close()
             raise
@@ -393,6 +399,7 @@ class Vault:
         device_secret: bytes | None,
         *,
         recovered: bool = False,
+        unlocking: bool = False,
     ) -> Session:
         failures = self._attempts.failures(tag)
         pending = self._attempts.pending()
@@ -407,7 +414,8 @@ class Vault:
                     detail={"known_username": failure.user_tag in tag_owner},
                 )
             audit.append(
-                tx, self._clock, actor_id=person.id, action=AuditAction.SIGN_IN,
+                tx, self._clock, actor_id=person.id,
+                action=AuditAction.SESSION_UNLOCKED if unlocking else AuditAction.SIGN_IN,
                 subject_type="staff", subject_id=person.id,
                 detail={"failed_attempts_before": failures, "recovery_key": recovered},
             )

@@ -1,0 +1,127 @@
+"""Locking keeps half-filled forms as encrypted drafts, audits lock and unlock as a pair, and
+never fails; documents printed or saved are audited; the audit log filters; KDF reports progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from app.audit import AuditAction, AuditFilter, action_label
+from app.clock import to_text
+from app.documents import DocumentKind
+from app.drafts import MAX_FIELD_CHARS, DraftForm
+from app.errors import NotFound, PermissionDenied, VaultLocked
+from app.policy.permissions import Role
+from app.session import CloseReason
+from app.vault import kdf
+from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
+
+SENTINEL = "Nguyễn Thị Sentinel-Draft"
+
+
+def _actions(made: VaultUnderTest) -> list[str]:
+    return [e.action for e in made.session.audit.entries(limit=1000)]
+
+
+def test_lock_keeps_drafts_encrypted_and_offers_them_back(made_vault: VaultUnderTest) -> None:
+    form = DraftForm("staff.add", "Add a staff member", {"full_name": SENTINEL, "job_title": ""})
+    kept = made_vault.session.close(CloseReason.LOCK, drafts=[form])
+    assert kept == 1
+    with pytest.raises(VaultLocked):
+        made_vault.session.drafts.mine()
+    raw = b"".join(p.read_bytes() for p in Path(made_vault.folder).glob("sharewise.db*"))
+    assert SENTINEL.encode() not in raw
+
+    session = made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD, unlocking=True)
+    made_vault.session = session
+    (draft,) = session.drafts.mine()
+    assert (draft.form, draft.title, draft.fields["full_name"]) == ("staff.add", "Add a staff member", SENTINEL)
+    taken = session.drafts.take(draft.id)
+    assert taken.fields == draft.fields
+    assert session.drafts.mine() == []
+    with pytest.raises(NotFound):
+        session.drafts.take(draft.id)
+    actions = _actions(made_vault)
+    assert actions.index(AuditAction.SESSION_UNLOCKED) < actions.index(AuditAction.SESSION_LOCKED)
+    assert AuditAction.DRAFTS_KEPT in actions
+
+
+def test_drafts_drop_passwords_empty_forms_and_overlong_text(made_vault: VaultUnderTest) -> None:
+    forms = [
+        DraftForm("account.password", "Change password", {"new_password": "secret words here"}),
+        DraftForm("staff.add", "Add a staff member", {"full_name": "   ", "job_title": ""}),
+        DraftForm("settings.provider", "Setting's details", {"address": "x" * (MAX_FIELD_CHARS + 50)}),
+    ]
+    assert made_vault.session.close(CloseReason.LOCK, drafts=forms) == 1
+    session = made_vault.sign_in()
+    (draft,) = session.drafts.mine()
+    assert draft.form == "settings.provider"
+    assert len(draft.fields["address"]) == MAX_FIELD_CHARS
+
+
+def test_drafts_belong_to_the_person_who_typed_them(made_vault: VaultUnderTest) -> None:
+    made_vault.add_person("łucja", "Łucja Kowalska", {Role.KEY_WORKER}, "gentle harbour lantern")
+    made_vault.session.close(CloseReason.LOCK, drafts=[DraftForm("staff.add", "Add", {"full_name": SENTINEL})])
+    other = made_vault.vault.sign_in("łucja", "gentle harbour lantern")
+    assert other.drafts.mine() == []
+    other.drafts.discard(1)  # someone else's draft: nothing happens
+    other.close()
+    assert len(made_vault.sign_in().drafts.mine()) == 1
+
+
+def test_lock_succeeds_when_the_drafts_cannot_be_written(made_vault: VaultUnderTest) -> None:
+    class Unwritable(dict[str, str]):
+        def items(self):  # type: ignore[no-untyped-def, override]
+            raise OSError("disk gone")
+
+    kept = made_vault.session.close(CloseReason.LOCK, drafts=[DraftForm("x.y", "Form", Unwritable())])
+    assert kept == 0
+    assert not made_vault.session.is_open
+    made_vault.sign_in()
+    assert made_vault.session.drafts.mine() == []
+    assert made_vault.session.audit.entries(where=AuditFilter(action=AuditAction.SESSION_LOCKED))
+
+
+def test_documents_are_audited_and_need_the_right_role(made_vault: VaultUnderTest) -> None:
+    made_vault.session.documents.printed(DocumentKind.RECOVERY_SHEET, pages=1)
+    made_vault.session.documents.saved(DocumentKind.RECOVERY_SHEET, pages=1)
+    actions = _actions(made_vault)
+    assert AuditAction.DOCUMENT_PRINTED in actions and AuditAction.DOCUMENT_SAVED in actions
+    made_vault.add_person("dmitry", "Дмитрий Петров", {Role.DSL}, "quiet orchard compass")
+    dsl = made_vault.vault.sign_in("dmitry", "quiet orchard compass")
+    with pytest.raises(PermissionDenied):
+        dsl.documents.printed(DocumentKind.RECOVERY_SHEET, pages=1)
+
+
+def test_audit_entries_filter_by_person_action_and_time(made_vault: VaultUnderTest) -> None:
+    clock = made_vault.clock
+    start = clock.now()
+    made_vault.add_person("siobhan", "Siobhán Byrne", {Role.KEY_WORKER}, "amber meadow kettle")
+    clock.advance(3 * 24 * 3600)
+    later = clock.now()
+    made_vault.session.close()
+    session = made_vault.sign_in()
+    people = session.audit.people()
+    siobhan = next(i for i, name in people.items() if name == "Siobhán Byrne")
+
+    by_person = session.audit.entries(where=AuditFilter(actor_id=siobhan))
+    assert by_person and all(e.actor_id == siobhan for e in by_person)
+    sign_ins = session.audit.entries(where=AuditFilter(action=AuditAction.SIGN_IN))
+    assert sign_ins and {e.action for e in sign_ins} == {"session.sign_in"}
+    recent = session.audit.entries(where=AuditFilter(since=to_text(later)))
+    assert recent and all(e.at >= to_text(later) for e in recent)
+    early = session.audit.entries(where=AuditFilter(until=to_text(start + timedelta(days=1))))
+    assert early and all(e.at < to_text(later) for e in early)
+    assert not {e.id for e in recent} & {e.id for e in early}
+    assert action_label("session.locked") == "Screen locked"
+    assert action_label("from.a.newer.version") == "from.a.newer.version"
+
+
+def test_calibration_reports_progress_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kdf, "cheap_kdf_enabled", lambda: False)
+    seen: list[float] = []
+    params = kdf.calibrate(target_seconds=0.05, progress=seen.append)
+    assert not params.below_floor
+    assert len(seen) == 5 and seen[-1] == 1.0 and seen == sorted(seen)
