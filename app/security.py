@@ -9,9 +9,11 @@ cannot be used to take the vault over.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from app import audit, staff
 from app.audit import AuditAction, AuditEntry, AuditFilter, ChainReport
+from app.clock import to_text
 from app.errors import IntegrityError, VaultLocked, WrongPassword
 from app.policy.permissions import Action
 from app.session_context import SessionContext
@@ -39,6 +41,29 @@ class VaultCheck:
         if self.audit.ok:
             return f"The database passed every check. {self.audit.sentence}"
         return f"The database is readable, but: {self.audit.sentence}"
+
+
+@dataclass(frozen=True)
+class SecurityStatus:
+    """What the Settings screen shows about protection, in facts the manager can check."""
+
+    cipher_version: str
+    kdf: KdfParams
+    binding: BindingStatus
+    recovery_key_issued_at: str | None
+    failed_sign_ins_last_30_days: int
+
+    @property
+    def encryption_sentence(self) -> str:
+        strength = (
+            "below the safe minimum (a test setting)"
+            if self.kdf.below_floor
+            else f"Argon2id with {self.kdf.memory_kib // 1024} MiB and {self.kdf.iterations} passes"
+        )
+        return (
+            f"Everything is encrypted with SQLCipher {self.cipher_version} (AES-256). Passwords "
+            f"are protected by {strength}."
+        )
 
 
 class AuditService:
@@ -89,6 +114,26 @@ class SecurityService:
                 detail={"audit_ok": report.ok, "first_broken": report.first_broken},
             )
         return VaultCheck(report)
+
+    def status(self) -> SecurityStatus:
+        self._ctx.require(Action.SETTINGS_MANAGE)
+        database = self._ctx.database
+        issued = database.scalar(
+            "SELECT max(at) FROM audit_log WHERE action IN (?, ?, ?)",
+            (AuditAction.VAULT_CREATED, AuditAction.RECOVERY_KEY_REISSUED, AuditAction.VAULT_REKEYED),
+        )
+        since = to_text(self._ctx.clock.now() - timedelta(days=30))
+        failed = database.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = ? AND at >= ?",
+            (AuditAction.SIGN_IN_FAILED, since),
+        )
+        return SecurityStatus(
+            cipher_version=str(database.scalar("PRAGMA cipher_version") or ""),
+            kdf=self._ctx.keys.load().kdf,
+            binding=self._ctx.keys.binding_status(),
+            recovery_key_issued_at=None if issued is None else str(issued),
+            failed_sign_ins_last_30_days=int(failed or 0),
+        )
 
     def binding_status(self) -> BindingStatus:
         self._ctx.require(Action.SETTINGS_MANAGE)

@@ -72,6 +72,12 @@ def cheap_kdf_enabled() -> bool:
     return os.environ.get(TEST_SWITCH) == "1"
 
 
+def floor() -> KdfParams:
+    """The weakest parameters allowed (64 MiB, 3 passes): for the throwaway demo vault, which
+    should open quickly on any PC and guards only fictional data."""
+    return CHEAP_FOR_TESTS if cheap_kdf_enabled() else KdfParams(FLOOR_MEMORY_KIB, FLOOR_ITERATIONS, LANES)
+
+
 def derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
     """Argon2id(secret, salt) -> 32 bytes. Slow on purpose: run it off the UI thread."""
     kdf = Argon2id(

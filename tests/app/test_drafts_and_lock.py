@@ -125,3 +125,19 @@ def test_calibration_reports_progress_to_the_end(monkeypatch: pytest.MonkeyPatch
     params = kdf.calibrate(target_seconds=0.05, progress=seen.append)
     assert not params.below_floor
     assert len(seen) == 5 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_security_status_reports_encryption_binding_and_recovery_key(made_vault: VaultUnderTest) -> None:
+    status = made_vault.session.security.status()
+    assert status.cipher_version.startswith("4.")
+    assert status.recovery_key_issued_at is not None
+    assert "SQLCipher 4." in status.encryption_sentence
+    assert "below the safe minimum" in status.encryption_sentence  # tests run with cheap KDF
+    first = status.recovery_key_issued_at
+    made_vault.clock.advance(60)
+    made_vault.session.security.reissue_recovery_key(MANAGER_PASSWORD)
+    assert (made_vault.session.security.status().recovery_key_issued_at or "") > first
+    made_vault.session.close()
+    with pytest.raises(Exception, match="username or password"):
+        made_vault.vault.sign_in(MANAGER_USERNAME, "not the password at all")
+    assert made_vault.sign_in().security.status().failed_sign_ins_last_30_days == 1
