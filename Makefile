@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.sharewise-installed
-DEMO_DIR ?= .demo
 
 .PHONY: run test lint typecheck unit bench clean
 
@@ -13,11 +12,9 @@ $(STAMP): pyproject.toml installer/constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c installer/constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
-# Until the desktop shell lands, this builds the demo vault with the admin command line.
+# The desktop program on a throwaway vault of fictional people (deleted when the window closes).
 run: $(STAMP)
-	rm -rf $(DEMO_DIR)
-	$(BIN)/python -m app demo --data-dir $(DEMO_DIR)
-	$(BIN)/python -m app info --data-dir $(DEMO_DIR)
+	$(BIN)/sharewise --demo
 
 test: lint typecheck unit
 
@@ -34,4 +31,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -37,7 +37,11 @@ def test_lock_keeps_drafts_encrypted_and_offers_them_back(made_vault: VaultUnder
     session = made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD, unlocking=True)
     made_vault.session = session
     (draft,) = session.drafts.mine()
-    assert (draft.form, draft.title, draft.fields["full_name"]) == ("staff.add", "Add a staff member", SENTINEL)
+    assert (draft.form, draft.title, draft.fields["full_name"]) == (
+        "staff.add",
+        "Add a staff member",
+        SENTINEL,
+    )
     taken = session.drafts.take(draft.id)
     assert taken.fields == draft.fields
     assert session.drafts.mine() == []
@@ -63,7 +67,9 @@ def test_drafts_drop_passwords_empty_forms_and_overlong_text(made_vault: VaultUn
 
 def test_drafts_belong_to_the_person_who_typed_them(made_vault: VaultUnderTest) -> None:
     made_vault.add_person("łucja", "Łucja Kowalska", {Role.KEY_WORKER}, "gentle harbour lantern")
-    made_vault.session.close(CloseReason.LOCK, drafts=[DraftForm("staff.add", "Add", {"full_name": SENTINEL})])
+    made_vault.session.close(
+        CloseReason.LOCK, drafts=[DraftForm("staff.add", "Add", {"full_name": SENTINEL})]
+    )
     other = made_vault.vault.sign_in("łucja", "gentle harbour lantern")
     assert other.drafts.mine() == []
     other.drafts.discard(1)  # someone else's draft: nothing happens

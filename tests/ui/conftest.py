@@ -1,0 +1,65 @@
+"""A real vault (cheap KDF, memory keyring, manual clock) under the real shell, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.session import Session
+from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
+from ui import operations
+from ui.shell import Shell
+
+
+def find(root: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def]
+    found = root.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} named {name!r}"
+    return found
+
+
+def top_level(name: str) -> QWidget | None:
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
+
+
+def wait_idle(qtbot: QtBot) -> None:
+    """Wait until every background operation has delivered its result."""
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=10_000)
+    qtbot.wait(10)
+
+
+def sign_in_through_window(
+    qtbot: QtBot, shell: Shell, username: str = MANAGER_USERNAME, password: str = MANAGER_PASSWORD
+) -> Session:
+    page = shell.window.current_page()
+    assert page is not None and page.objectName() == "signInPage"
+    find(page, QLineEdit, "usernameEdit").setText(username)
+    find(page, QLineEdit, "passwordEdit").setText(password)
+    find(page, QPushButton, "signInButton").click()
+    qtbot.waitUntil(lambda: shell.session is not None, timeout=10_000)
+    wait_idle(qtbot)
+    assert shell.session is not None
+    return shell.session
+
+
+@pytest.fixture
+def shell(made_vault: VaultUnderTest, qtbot: QtBot) -> Iterator[Shell]:
+    """The shell on the sign-in page of ``made_vault`` (whose own session is signed out)."""
+    made_vault.session.close()
+    made_vault.clock.advance(1)
+    running = Shell(made_vault.vault, clock=made_vault.clock, watch_os=False)
+    running.start()
+    qtbot.addWidget(running.window)
+    yield running
+    operations.abandon_all()
+    for widget in QApplication.topLevelWidgets():
+        if widget is not running.window and widget.isVisible():
+            widget.close()
+    if running.session is not None:
+        running.session.close()
+    running.idle.stop()

@@ -1,0 +1,166 @@
+"""``sharewise``: start the desktop program.
+
+sharewise                   the vault in this PC's data folder (first-run setup if none)
+sharewise --demo            a throwaway vault of fictional people, deleted on exit
+sharewise --data-dir PATH   the vault in another folder
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from app.clock import Clock, SystemClock
+from app.data_folder import default_data_folder, vault_folder
+from app.demo import create_demo_vault, demo_accounts, demo_data
+from app.errors import SharewiseError, VaultNotFound
+from app.vault import kdf
+from app.vault.device import DeviceKeyring
+from app.vault.vault import NewVault, Vault
+from ui import operations
+from ui.errors import install_excepthook, sentence_for
+from ui.setup_wizard import SetupWizard
+from ui.shell import Shell
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="sharewise", description="Sharewise for early-years settings.")
+    parser.add_argument("--demo", action="store_true", help="open a throwaway vault of fictional people")
+    parser.add_argument("--data-dir", type=Path, help="the folder holding the vault")
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # bench/
+    return parser.parse_args(list(argv))
+
+
+class Program:
+    """Keeps the shell (and the wizard) alive for the life of the event loop."""
+
+    def __init__(self, app: QApplication, args: argparse.Namespace, clock: Clock) -> None:
+        self.app = app
+        self.args = args
+        self.clock = clock
+        self.shell: Shell | None = None
+        self.wizard: SetupWizard | None = None
+        self.demo_folder: Path | None = None
+
+    def fail(self, error: BaseException) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, "Sharewise", sentence_for(error))
+        box.setObjectName("startupError")
+        box.finished.connect(lambda _result: self.app.exit(1))
+        box.open()
+
+    def ready(self) -> None:
+        if self.args.exit_when_ready:
+            QTimer.singleShot(0, self.app.quit)
+
+    def open_folder(self, folder: Path, *, provider_name: str = "", demo: bool = False) -> None:
+        keyring = DeviceKeyring(None) if demo else None
+        try:
+            vault = Vault.open(folder, keyring=keyring, clock=self.clock)
+        except VaultNotFound:
+            self.setup(folder)
+            return
+        except SharewiseError as error:
+            self.fail(error)
+            return
+        accounts = demo_accounts() if demo else ()
+        self.shell = Shell(vault, clock=self.clock, provider_name=provider_name, demo_accounts=accounts)
+        self.shell.start()
+        self.ready()
+
+    def setup(self, folder: Path) -> None:
+        self.wizard = SetupWizard(folder, clock=self.clock)
+        self.wizard.finished_setup.connect(self.set_up)
+        self.wizard.abandoned_after_creation.connect(self.abandoned)
+        self.wizard.rejected.connect(self._wizard_closed)
+        self.wizard.show()
+        self.ready()
+
+    def _wizard_closed(self) -> None:
+        if self.shell is None:
+            QTimer.singleShot(0, self.app.quit)
+
+    def set_up(self, created: NewVault) -> None:
+        self.shell = Shell(created.vault, clock=self.clock)
+        self.shell.start()
+        self.shell.signed_in(created.session)
+
+    def abandoned(self, vault: Vault) -> None:
+        self.shell = Shell(vault, clock=self.clock)
+        self.shell.start()
+        QMessageBox.information(
+            self.shell.window,
+            "Sharewise",
+            "Setup is finished, but the recovery key was not confirmed. Sign in, then choose "
+            "Settings → Re-issue recovery key to print a new Recovery Sheet.",
+        )
+
+    def start_demo(self) -> None:
+        """Build the demo vault off the UI thread (Argon2id for each demo account)."""
+        self.demo_folder = Path(tempfile.mkdtemp(prefix="sharewise-demo-"))
+        folder = self.demo_folder / "vault"
+        waiting = QProgressDialog("Preparing the demo vault with fictional people…", "", 0, 0)
+        waiting.setObjectName("demoProgress")
+        waiting.setWindowTitle("Sharewise demo")
+        waiting.setCancelButton(None)
+        waiting.show()
+        name = str(demo_data()["provider"]["name"])
+
+        def made(_demo: object) -> None:
+            waiting.close()
+            self.open_folder(folder, provider_name=name, demo=True)
+
+        def failed(error: BaseException) -> bool:
+            waiting.close()
+            self.fail(error)
+            return True
+
+        operations.run(
+            None,
+            lambda _p: create_demo_vault(
+                folder, keyring=DeviceKeyring(None), clock=self.clock, kdf_params=kdf.floor()
+            ),
+            label="Preparing the demo…",
+            on_progress=lambda _f: None,
+            on_success=made,
+            on_failure=failed,
+        )
+
+    def clean_up(self) -> None:
+        if self.shell is not None and self.shell.session is not None:
+            self.shell.shut_down()
+        if self.demo_folder is not None:
+            shutil.rmtree(self.demo_folder, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else "sharewise"])
+    )
+    app.setApplicationName("Sharewise")
+    app.setOrganizationName("Sharewise")
+    app.setQuitOnLastWindowClosed(True)
+    install_excepthook()
+    program = Program(app, args, clock or SystemClock())
+    if args.demo:
+        program.start_demo()
+    else:
+        program.open_folder(args.data_dir or vault_folder(default_data_folder()))
+    try:
+        return app.exec()
+    finally:
+        program.clean_up()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

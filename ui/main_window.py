@@ -1,0 +1,131 @@
+"""The one main window. Its central area shows one page at a time: sign-in, the workspace of a
+signed-in person, or the lock screen. Swapping the page is how locking hides everything at once:
+the workspace widget (with every table model and form in it) is taken out and destroyed.
+
+The title only ever names the program and the area ("Sharewise — Staff"), never a child.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+GEOMETRY_KEY = "window/geometry"  # the only thing Sharewise keeps in QSettings
+DEMO_BANNER = "Demo data — fictional. Nothing here is about real people."
+
+
+def title_for(page: str | None) -> str:
+    return "Sharewise" if not page else f"Sharewise — {page}"
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    sign_out_requested = Signal()
+    change_password_requested = Signal()
+    closing = Signal()
+
+    def __init__(self, *, demo: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(title_for(None))
+        self.setMinimumSize(720, 480)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        if demo:
+            banner = QLabel(DEMO_BANNER)
+            banner.setObjectName("demoBanner")
+            banner.setAccessibleName("Demo data banner")
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            banner.setStyleSheet("background: #8a4b00; color: white; font-weight: bold; padding: 6px;")
+            layout.addWidget(banner)
+        self.idle_warning = QLabel()
+        self.idle_warning.setObjectName("idleWarning")
+        self.idle_warning.setAccessibleName("Lock warning")
+        self.idle_warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.idle_warning.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 8px;")
+        self.idle_warning.hide()
+        layout.addWidget(self.idle_warning)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.toolbar = QToolBar("Session")
+        self.toolbar.setObjectName("sessionToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.lock_action = QAction("&Lock screen", self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setToolTip("Lock the screen now (Ctrl+L)")
+        self.lock_action.triggered.connect(self.lock_requested.emit)
+        self.password_action = QAction("Change &password…", self)
+        self.password_action.setObjectName("changePasswordAction")
+        self.password_action.triggered.connect(self.change_password_requested.emit)
+        self.sign_out_action = QAction("Sign &out", self)
+        self.sign_out_action.setObjectName("signOutAction")
+        self.sign_out_action.triggered.connect(self.sign_out_requested.emit)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setObjectName("quitAction")
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        if self.quit_action.shortcut().isEmpty():  # Windows has no standard Quit key
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
+        for action in (self.lock_action, self.password_action, self.sign_out_action):
+            self.toolbar.addAction(action)
+        self.addToolBar(self.toolbar)
+        self.set_signed_in(False)
+
+    def set_signed_in(self, signed_in: bool) -> None:
+        self.toolbar.setVisible(signed_in)
+        for action in (self.lock_action, self.password_action, self.sign_out_action):
+            action.setEnabled(signed_in)
+
+    def show_page(self, page: QWidget, title: str | None) -> None:
+        """Replace whatever was shown; the old page is destroyed with all it held."""
+        old = [self.pages.widget(i) for i in range(self.pages.count())]
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        for widget in old:
+            self.pages.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.setWindowTitle(title_for(title))
+        page.setFocus()
+
+    def current_page(self) -> QWidget | None:
+        return self.pages.currentWidget()
+
+    def show_idle_warning(self, seconds: int) -> None:
+        self.idle_warning.setText(
+            f"Sharewise will lock in {seconds} seconds because nobody has used it. "
+            "Move the mouse or press a key to keep working."
+        )
+        self.idle_warning.show()
+
+    def hide_idle_warning(self) -> None:
+        self.idle_warning.hide()
+
+    def restore_geometry(self) -> None:
+        stored = QSettings().value(GEOMETRY_KEY)
+        if isinstance(stored, QByteArray | bytes) and self.restoreGeometry(QByteArray(stored)):
+            return
+        self.resize(1100, 720)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.closing.emit()
+        event.accept()

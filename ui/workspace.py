@@ -1,0 +1,128 @@
+"""What a signed-in person works in: navigation on the left, one area on the right.
+
+Areas are created the first time they are opened, so the window appears at once after the KDF
+and only loads what is looked at. The workspace is destroyed at lock or sign-out; ``forget``
+first empties every area's models and fields, so no record survives in a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
+
+from app.drafts import Draft
+from app.policy.permissions import Action
+from app.session import Session
+from ui.areas import Area
+from ui.areas.audit import AuditArea
+from ui.areas.home import HomeArea
+from ui.areas.settings import SettingsArea
+from ui.areas.staff import StaffArea
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    title: str
+    needs: Action | None  # None: everyone signed in
+    make: Callable[[Session], Area]
+
+
+AREAS: tuple[AreaSpec, ...] = (
+    AreaSpec("Home", None, HomeArea),
+    AreaSpec("Staff", Action.STAFF_MANAGE, StaffArea),
+    AreaSpec("Settings", Action.SETTINGS_MANAGE, SettingsArea),
+    AreaSpec("Audit", Action.AUDIT_VIEW, AuditArea),
+)
+
+
+class Workspace(QWidget):
+    area_changed = Signal(str)
+    area_created = Signal(QWidget)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace")
+        self.session = session
+        self.specs = [a for a in AREAS if a.needs is None or session.may(a.needs)]
+        self._areas: dict[str, Area] = {}
+        self.notice = QLabel()
+        self.notice.setObjectName("signInNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fde2e1; color: #5c0b07; padding: 8px;")
+        self.notice.hide()
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Areas")
+        self.nav.setMaximumWidth(220)
+        for spec in self.specs:
+            self.nav.addItem(spec.title)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("areaStack")
+        self.nav.currentRowChanged.connect(self._open_row)
+        row = QHBoxLayout()
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addLayout(row, 1)
+        for index in range(min(9, len(self.specs))):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda i=index: self.nav.setCurrentRow(i))
+        if session.failed_attempts_since_last_sign_in:
+            count = session.failed_attempts_since_last_sign_in
+            self.show_notice(
+                f"{count} failed sign-in attempt{'s' if count != 1 else ''} since you last signed in. "
+                "If that was not you, tell the manager."
+            )
+        self.setFocusProxy(self.nav)
+        self.nav.setCurrentRow(0)
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    def area(self, title: str) -> Area | None:
+        return self._areas.get(title)
+
+    def open_area(self, title: str) -> Area | None:
+        for row, spec in enumerate(self.specs):
+            if spec.title == title:
+                self.nav.setCurrentRow(row)
+                return self._areas.get(title)
+        return None
+
+    def _open_row(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = self.specs[row]
+        area = self._areas.get(spec.title)
+        if area is None:
+            area = spec.make(self.session)
+            area.setObjectName(f"{spec.title.lower()}Area")
+            self._areas[spec.title] = area
+            self.stack.addWidget(area)
+            self.area_created.emit(area)
+        self.stack.setCurrentWidget(area)
+        area.opened()
+        self.area_changed.emit(spec.title)
+
+    def restore_draft(self, draft: Draft) -> bool:
+        for spec in self.specs:
+            if draft.form.split(".")[0] != spec.title.lower():
+                continue
+            area = self.open_area(spec.title)
+            if area is not None and area.restore_draft(draft):
+                return True
+        return False
+
+    def forget(self) -> None:
+        for area in self._areas.values():
+            area.forget()
+        self.notice.clear()
+        self.nav.blockSignals(True)
+        self.nav.clear()
