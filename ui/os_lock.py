@@ -56,7 +56,9 @@ class _WindowsFilter(QAbstractNativeEventFilter):
         self._watcher = watcher
 
     def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:
-        if bytes(event_type) in (b"windows_generic_MSG", b"windows_dispatcher_MSG"):
+        # Only the window procedure's copy: a posted message is also offered as
+        # "windows_dispatcher_MSG" first, which would request the lock twice.
+        if bytes(event_type) == b"windows_generic_MSG":
             import ctypes.wintypes
 
             msg = ctypes.wintypes.MSG.from_address(int(message))
@@ -77,6 +79,7 @@ class OsLockWatcher(QObject):
 
     def start(self, window: QWidget | None = None) -> list[str]:
         """Connect what this platform offers; the names of the sources that were connected."""
+        self.stop()  # a second start would otherwise list nothing: Qt refuses a duplicate hook
         try:
             if sys.platform == "win32":
                 return self._start_windows(window)
@@ -157,17 +160,35 @@ class OsLockWatcher(QObject):
 
     @staticmethod
     def _logind_session(system: Any, interface_type: Any) -> str | None:
+        """This process's logind session object path, or None.
+
+        ``GetSessionByPID`` takes a ``u``; PySide6 marshals a Python int as ``i``, which logind
+        rejects, so that call goes through the introspected interface's ``GetSessionByPID(uint)``.
+        Then ``$XDG_SESSION_ID``; then ``auto`` (the caller's session, or the user's display
+        session for a program started outside one, as desktops that launch apps in systemd
+        scopes do)."""
+        from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt
+
         manager = interface_type(LOGIN1, "/org/freedesktop/login1", f"{LOGIN1}.Manager", system)
         if not manager.isValid():
             return None
-        for method, argument in (
-            ("GetSessionByPID", os.getpid()),
-            ("GetSession", os.environ.get("XDG_SESSION_ID")),
-        ):
-            if argument is None:
+        manager.setTimeout(3000)
+        try:
+            by_pid = QMetaObject.invokeMethod(
+                manager,
+                "GetSessionByPID",
+                Qt.ConnectionType.DirectConnection,
+                Q_RETURN_ARG("QDBusObjectPath"),
+                Q_ARG("uint", os.getpid()),
+            )
+            if by_pid.path().startswith("/org/freedesktop/login1/session/"):
+                return str(by_pid.path())
+        except Exception:  # noqa: S110 - no such method in the introspection: try the next way
+            pass
+        for session_id in (os.environ.get("XDG_SESSION_ID"), "auto"):
+            if not session_id:
                 continue
-            reply = manager.call(method, argument)
-            arguments = reply.arguments()
+            arguments = manager.call("GetSession", session_id).arguments()
             if arguments:
                 path = arguments[0]
                 text = path.path() if hasattr(path, "path") else str(path)
