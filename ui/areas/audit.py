@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,7 @@ from app.session import Session
 from ui import operations
 from ui.areas import Area
 from ui.form_parts import heading, message_label
+from ui.table_model import RecordTableModel
 
 PAGE_SIZE = 200
 COLUMNS = ("When", "Who", "Action", "Subject", "Details")
@@ -83,39 +84,14 @@ def date_filter(since: date | None, until: date | None) -> tuple[str | None, str
     )
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RecordTableModel[AuditEntry]):
+    columns = COLUMNS
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[AuditEntry] = []
         self._people: dict[int, str] = {}
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return None
-        if not (0 <= index.row() < len(self._rows)):
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
+    def cell(self, entry: AuditEntry, column: int) -> str:
         if column == 0:
             return when_text(entry.at)
         if column == 1:
@@ -124,9 +100,7 @@ class AuditModel(QAbstractTableModel):
             return action_label(entry.action)
         if column == 3:
             return subject_text(entry)
-        if column == 4:
-            return details_text(entry.detail)
-        return None
+        return details_text(entry.detail)
 
     def who(self, actor_id: int | None) -> str:
         if actor_id is None:
@@ -138,27 +112,12 @@ class AuditModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 1))
 
-    def set_rows(self, rows: list[AuditEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def add_rows(self, rows: list[AuditEntry]) -> None:
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
     def entry(self, row: int) -> AuditEntry | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.record(row)
 
     def last_id(self) -> int | None:
         return int(self._rows[-1].id) if self._rows else None
 
-    def forget(self) -> None:
-        self.set_rows([])
         self._people = {}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,44 +30,17 @@ from ui.areas import Area
 from ui.areas.home import local_time
 from ui.drafts import KeepsDraft
 from ui.form_parts import confirm, heading, message_label
+from ui.table_model import RecordTableModel
 
 ADD_FORM = "staff.add"
 COLUMNS = ("Name", "Username", "Job title", "Roles", "Status", "Last sign-in")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class StaffModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Staff] = []
+class StaffModel(RecordTableModel[Staff]):
+    columns = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return None
-        if not (0 <= index.row() < len(self._rows)):
-            return None
-        person = self._rows[index.row()]
-        column = index.column()
+    def cell(self, person: Staff, column: int) -> str:
         if column == 0:
             return person.full_name
         if column == 1:
@@ -80,20 +53,10 @@ class StaffModel(QAbstractTableModel):
             if not person.active:
                 return "Deactivated"
             return "Must choose a password" if person.must_change_password else "Active"
-        if column == 5:
-            return local_time(person.last_sign_in_at) if person.last_sign_in_at else "Never"
-        return None
-
-    def set_rows(self, rows: list[Staff]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        return local_time(person.last_sign_in_at) if person.last_sign_in_at else "Never"
 
     def person(self, row: int) -> Staff | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def forget(self) -> None:
-        self.set_rows([])
+        return self.record(row)
 
 
 class AddStaffDialog(QDialog, KeepsDraft):
