@@ -38,6 +38,7 @@ class LockScreen(QWidget):
         who.setObjectName("lockedWho")
         who.setWordWrap(True)
         self.password = password_field("unlockPasswordEdit", f"Password for {full_name}")
+        self.password.setPlaceholderText("Password")
         self.password.returnPressed.connect(self.submit)
         self.unlock_button = QPushButton("&Unlock")
         self.unlock_button.setObjectName("unlockButton")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from app.clock import Clock, SystemClock
 from app.data_folder import default_data_folder, vault_folder
@@ -26,7 +26,6 @@ from app.vault.device import DeviceKeyring
 from app.vault.vault import NewVault, Vault
 from ui import operations
 from ui.errors import install_excepthook, sentence_for
-from ui.setup_wizard import SetupWizard
 from ui.shell import Shell
 
 
@@ -46,7 +45,7 @@ class Program:
         self.args = args
         self.clock = clock
         self.shell: Shell | None = None
-        self.wizard: SetupWizard | None = None
+        self.wizard: QWidget | None = None
         self.demo_folder: Path | None = None
 
     def fail(self, error: BaseException) -> None:
@@ -75,11 +74,14 @@ class Program:
         self.ready()
 
     def setup(self, folder: Path) -> None:
-        self.wizard = SetupWizard(folder, clock=self.clock)
-        self.wizard.finished_setup.connect(self.set_up)
-        self.wizard.abandoned_after_creation.connect(self.abandoned)
-        self.wizard.rejected.connect(self._wizard_closed)
-        self.wizard.show()
+        from ui.setup_wizard import SetupWizard  # only on the first run: keeps start-up quick
+
+        wizard = SetupWizard(folder, clock=self.clock)
+        wizard.finished_setup.connect(self.set_up)
+        wizard.abandoned_after_creation.connect(self.abandoned)
+        wizard.rejected.connect(self._wizard_closed)
+        wizard.show()
+        self.wizard = wizard
         self.ready()
 
     def _wizard_closed(self) -> None:

@@ -4,16 +4,18 @@ printed or saved with both recorded in the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from app.documents import DocumentKind
-from app.reports.recovery_sheet import build_recovery_sheet
 from app.session import Session
 from app.settings import DEMO_VAULT
 from app.vault.recovery_key import RecoveryKey
 from ui import operations
-from ui.pdf_preview import PdfPreviewDialog
+
+if TYPE_CHECKING:
+    from ui.pdf_preview import PdfPreviewDialog
 
 TITLE = "Recovery Sheet"
 
@@ -27,6 +29,10 @@ def show_recovery_sheet(
     on_handled: Callable[[str], None] | None = None,
 ) -> None:
     """Build and show the sheet. ``on_handled`` hears "printed" or "saved" once that happened."""
+    # ReportLab and QtPdf load here, not at start-up: most sessions never print anything.
+    from app.reports.recovery_sheet import build_recovery_sheet
+    from ui.pdf_preview import PdfPreviewDialog
+
     provider = session.settings.provider()
     demo = bool(session.settings.get(DEMO_VAULT))
     now = session.context.clock.now()

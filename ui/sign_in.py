@@ -120,8 +120,12 @@ class SignInPage(QWidget):
             roles = ", ".join(sorted(r.label for r in account.roles))
             for column, text in enumerate((account.username, roles, account.password)):
                 table.setItem(row, column, QTableWidgetItem(text))
+        table.verticalHeader().hide()
         table.resizeColumnsToContents()
+        table.resizeRowsToContents()
         table.horizontalHeader().setStretchLastSection(True)
+        rows_height = sum(table.rowHeight(r) for r in range(len(accounts)))
+        table.setMinimumHeight(rows_height + table.horizontalHeader().height() + 2 * table.frameWidth())
 
         def fill(row: int, _column: int) -> None:
             self.username.setText(accounts[row].username)

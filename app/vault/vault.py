@@ -104,14 +104,22 @@ def _matching_slots(slots: SlotFile, db_salt: str) -> str:
 
 class Vault:
     def __init__(
-        self, paths: VaultPaths, lock: VaultFileLock, device: DeviceKeyring, clock: Clock
+        self, paths: VaultPaths, lock: VaultFileLock, device: DeviceKeyring | None, clock: Clock
     ) -> None:
         self._paths = paths
         self._lock = lock
-        self._device = device
+        self._chosen_device = device
         self._clock = clock
         self._attempts = SignInAttempts(paths.sign_in_attempts, clock)
         self._session: Session | None = None
+
+    @property
+    def _device(self) -> DeviceKeyring:
+        """The OS keyring, looked up on first use: finding the backend loads every keyring plugin
+        (about 50 ms), which belongs in the sign-in's worker thread, not the window's start."""
+        if self._chosen_device is None:
+            self._chosen_device = DeviceKeyring.system()
+        return self._chosen_device
 
     # --- finding, creating, opening ----------------------------------------------------------
 
@@ -163,7 +171,7 @@ class Vault:
         except BaseException:
             lock.release()
             raise
-        return cls(paths, lock, keyring or DeviceKeyring.system(), clock or SystemClock())
+        return cls(paths, lock, keyring, clock or SystemClock())
 
     @classmethod
     def create(
