@@ -5,7 +5,8 @@ Measured here (the rest of the architecture page's targets arrive with the featu
 - a whole sign-in (Argon2id + SQLCipher open + audit entry) against the Argon2id alone;
 - a durable audited write (one settings change and its audit entry, synchronous=FULL), the shape
   of "log a concern", on SQLCipher against plain SQLite (the same library without a key);
-- a read workload (walking and hashing the audit chain) on SQLCipher against plain SQLite.
+- a read workload (walking and hashing the audit chain) on SQLCipher against plain SQLite;
+- start-up: the program's first window against a bare PySide6 window (``bench/startup.py``).
 
 Each figure is the median of repeated runs with its spread. Timings never go into unit tests.
 """
@@ -34,6 +35,7 @@ from app.vault import kdf, migrations
 from app.vault.database import Database
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
+from bench.startup import bench_startup, report_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -149,6 +151,7 @@ def main() -> None:
         overhead_times = bench_sign_in(folder / "minimal", kdf.CHEAP_FOR_TESTS, repeats=50)
         cipher_writes, cipher_reads = bench_storage(folder, encrypted=True)
         plain_writes, plain_reads = bench_storage(folder, encrypted=False)
+    startup = bench_startup()
     version = sqlcipher3.connect(":memory:").execute("PRAGMA cipher_version").fetchone()[0]
     write_ratio = statistics.median(cipher_writes) / statistics.median(plain_writes)
     read_ratio = statistics.median(cipher_reads) / statistics.median(plain_reads)
@@ -196,6 +199,7 @@ def main() -> None:
         "workload is mostly Python hashing each entry, so it understates the cost of decryption; "
         "the children and concern queries of later issues will measure reads that are mostly SQL.",
         "",
+        *report_lines(startup),
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
