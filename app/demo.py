@@ -29,6 +29,7 @@ class DemoAccount:
     full_name: str
     roles: frozenset[Role]
     password: str
+    job_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def demo_accounts() -> tuple[DemoAccount, ...]:
             full_name=entry["full_name"],
             roles=frozenset(Role(r) for r in entry["roles"]),
             password=entry["password"],
+            job_title=str(entry.get("job_title", "")),
         )
         for entry in demo_data()["staff"]
     )
@@ -72,7 +74,7 @@ def create_demo_vault(
     created = Vault.create(
         folder,
         provider=provider,
-        manager=NewStaff(first.username, first.full_name, first.roles),
+        manager=NewStaff(first.username, first.full_name, first.roles, first.job_title),
         password=first.password,
         keyring=keyring,
         clock=clock,
@@ -84,7 +86,7 @@ def create_demo_vault(
         ctx = session.context
         for account in others:
             person, _one_time = session.staff.add(
-                NewStaff(account.username, account.full_name, account.roles)
+                NewStaff(account.username, account.full_name, account.roles, account.job_title)
             )
             # Demo only: a known password instead of the one-time one, so the README can list it.
             with ctx.transaction() as tx:
