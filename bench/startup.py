@@ -27,20 +27,18 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.sandbox import ROOT, isolated_env, private_xvfb
+
 RUNS = 15
 WARM_UP = 2  # per kind, discarded: the first runs after a build read .pyc files and Qt plugins from disk
 TARGET_RATIO = 1.5
@@ -80,10 +78,6 @@ start = time.perf_counter()
 DeviceKeyring.system()
 print(json.dumps({"keyring": time.perf_counter() - start}))
 """
-
-# Environment variables that would let a child reach the real user's session services.
-SESSION_VARIABLES = ("DBUS_SESSION_BUS_ADDRESS", "GNOME_KEYRING_CONTROL", "SSH_AUTH_SOCK", "XAUTHORITY")
-
 
 @dataclass
 class Timing:
@@ -158,38 +152,6 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def child_env(
-    home: Path, qpa: str, display: str | None = None, xauthority: Path | None = None
-) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in (*SESSION_VARIABLES, "DISPLAY", "WAYLAND_DISPLAY", "SHAREWISE_TEST_CHEAP_KDF"):
-        env.pop(name, None)
-    runtime = home / "runtime"
-    tmp = home / "tmp"
-    for folder in (home / ".config", home / ".local" / "share", home / ".cache", tmp):
-        folder.mkdir(parents=True, exist_ok=True)
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_RUNTIME_DIR=str(runtime),
-        TMPDIR=str(tmp),
-        QT_QPA_PLATFORM=qpa,
-        # No session or system bus (and no autolaunch): the keyring finds no Secret Service and
-        # the OS-lock watcher connects nothing, the same on every machine.
-        DBUS_SESSION_BUS_ADDRESS=f"unix:path={home / 'no-session-bus'}",
-        DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={home / 'no-system-bus'}",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    if display is not None:
-        env["DISPLAY"] = display
-    if xauthority is not None:
-        env["XAUTHORITY"] = str(xauthority)
-    return env
-
-
 def make_vault(folder: Path) -> None:
     """The vault the program opens: the demo one, created once with the floor Argon2id."""
     from app.demo import create_demo_vault
@@ -228,42 +190,6 @@ def measure(label: str, env: dict[str, str], vault: Path, bare_script: Path, run
         for command, results in pair if i % 2 == 0 else reversed(pair):
             results.append(run_once(command, env))
     return PlatformResult(label, Timing("Sharewise", program), Timing("bare Qt", bare))
-
-
-@contextmanager
-def xvfb(home: Path) -> Iterator[tuple[str, Path]]:
-    """A private X server on a display number it picks itself (-displayfd), with a cookie."""
-    xvfb_path, xauth_path = shutil.which("Xvfb"), shutil.which("xauth")
-    if xvfb_path is None or xauth_path is None:
-        raise RuntimeError("Xvfb and xauth are needed for the xcb measurement")
-    xauthority = home / "xauthority"
-    xauthority.touch(mode=0o600)
-    cookie = os.urandom(16).hex()
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        [xvfb_path, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp",
-         "-auth", str(xauthority)],
-        pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as reader:
-            number = reader.readline().decode().strip()  # blocks until the server is ready
-        if not number.isdigit():
-            raise RuntimeError("Xvfb did not report a display number")
-        display = f":{number}"
-        subprocess.run([xauth_path, "-f", str(xauthority), "add", display, ".", cookie],
-                       check=True, capture_output=True, timeout=30)
-        yield display, xauthority
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
 
 
 def import_cost(env: dict[str, str]) -> ImportCost:
@@ -322,7 +248,7 @@ def bench_startup(runs: int = RUNS, *, with_xcb: bool = True) -> StartupResults:
         make_vault(vault)
         bare_script = base / "bare_qt.py"
         bare_script.write_text(BARE_QT, encoding="utf-8")
-        offscreen_env = child_env(base / "home-offscreen", "offscreen")
+        offscreen_env = isolated_env(base / "offscreen", "offscreen")
         platforms.append(measure("offscreen", offscreen_env, vault, bare_script, runs))
         missing = [tool for tool in ("Xvfb", "xauth") if shutil.which(tool) is None]
         if not with_xcb:
@@ -330,10 +256,10 @@ def bench_startup(runs: int = RUNS, *, with_xcb: bool = True) -> StartupResults:
         elif missing:
             skipped.append(f"xcb: {' and '.join(missing)} not installed")
         else:
-            home = base / "home-xcb"
+            home = base / "xcb"
             home.mkdir()
-            with xvfb(home) as (display, xauthority):
-                env = child_env(home, "xcb", display, xauthority)
+            with private_xvfb(home) as (display, xauthority):
+                env = isolated_env(home, "xcb", display, xauthority)
                 platforms.append(measure("xcb (Xvfb)", env, vault, bare_script, runs))
         imports = import_cost(offscreen_env)
         split = phases(offscreen_env, vault)

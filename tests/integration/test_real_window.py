@@ -26,17 +26,19 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bench.sandbox import isolated_env, private_xvfb
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "docs" / "screenshots"
@@ -57,13 +59,6 @@ if image.isNull():
     image = screen.grabWindow(0)
 sys.exit(0 if not image.isNull() and image.save(sys.argv[2], "PNG") else 1)
 """
-
-# Inherited variables that would let the program reach the real user's session or display.
-SESSION_VARIABLES = (
-    "DBUS_SESSION_BUS_ADDRESS", "GNOME_KEYRING_CONTROL", "SSH_AUTH_SOCK", "XAUTHORITY", "DISPLAY",
-    "WAYLAND_DISPLAY", "SESSION_MANAGER",
-)
-
 
 def unavailable(reason: str) -> None:
     if os.environ.get("SHAREWISE_REQUIRE_INTEGRATION") == "1":
@@ -104,68 +99,18 @@ class XDisplay:
 
 @pytest.fixture
 def x_display(tmp_path: Path) -> Iterator[XDisplay]:
-    """A private Xvfb on a free display number (``-displayfd``), cookie-protected, killed after."""
+    """A private Xvfb for this test (see ``bench.sandbox``), killed afterwards."""
     require_tools()
-    xauthority = tmp_path / "xauthority"
-    xauthority.touch(mode=0o600)
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp",
-         "-auth", str(xauthority)],
-        pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    os.close(write_fd)
-    try:
-        with os.fdopen(read_fd, "rb") as reader:
-            # -displayfd writes the number once the server accepts connections.
-            ready, _, _ = select.select([reader], [], [], 30)
-            number = reader.readline().decode().strip() if ready else ""
-        if not number.isdigit():
-            pytest.fail(f"Xvfb did not start (exit code {server.poll()})", pytrace=False)
-        display = f":{number}"
-        subprocess.run(
-            ["xauth", "-f", str(xauthority), "add", display, ".", os.urandom(16).hex()],
-            check=True, capture_output=True, timeout=30,
-        )
-        yield XDisplay(display, xauthority)
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+    with ExitStack() as stack:
+        try:
+            name, xauthority = stack.enter_context(private_xvfb(tmp_path))
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield XDisplay(name, xauthority)
 
 
 def private_env(tmp_path: Path, display: XDisplay) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in (*SESSION_VARIABLES, "SHAREWISE_TEST_CHEAP_KDF", "QT_QPA_PLATFORM"):
-        env.pop(name, None)
-    home = tmp_path / "home"
-    runtime = tmp_path / "runtime"
-    temp = tmp_path / "tmp"
-    for folder in (home / ".config", home / ".local" / "share", home / ".cache", temp):
-        folder.mkdir(parents=True, exist_ok=True)
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    env.update(
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_RUNTIME_DIR=str(runtime),
-        TMPDIR=str(temp),
-        DISPLAY=display.name,
-        XAUTHORITY=str(display.xauthority),
-        QT_QPA_PLATFORM="xcb",
-        PYTHONIOENCODING="utf-8",
-        # Buses that do not exist: no D-Bus autolaunch, and the real desktop's screen lock or
-        # sleep (logind, screen saver) cannot lock the program half-way through the test.
-        DBUS_SESSION_BUS_ADDRESS=f"unix:path={tmp_path / 'no-session-bus'}",
-        DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={tmp_path / 'no-system-bus'}",
-    )
-    return env
+    return isolated_env(tmp_path, "xcb", display.name, display.xauthority)
 
 
 class Driver:
