@@ -4,12 +4,12 @@ from the toolbar at any time."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.errors import ValidationError, WrongPassword
 from app.session import Session
 from ui import operations
-from ui.form_parts import message_label, password_field
+from ui.form_parts import PASSWORDS_DIFFER, message_label, ok_cancel, password_field
 
 RULE = (
     "Choose a password of at least 12 characters that is not a common one and does not contain "
@@ -46,12 +46,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow("&One-time password" if first_time else "&Current password", self.current)
         form.addRow("&New password", self.new)
         form.addRow("New password &again", self.repeat)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Change password", self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -61,7 +56,7 @@ class ChangePasswordDialog(QDialog):
     def submit(self) -> None:
         current, new = self.current.text(), self.new.text()
         if new != self.repeat.text():
-            self.message.setText("The two new passwords are different. Type them again.")
+            self.message.setText(PASSWORDS_DIFFER)
             self.repeat.clear()
             return
         for field in (self.current, self.new, self.repeat):

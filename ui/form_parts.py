@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QWidget
 
 
 def heading(text: str) -> QLabel:
@@ -61,3 +61,15 @@ def inform(parent: QWidget, title: str, text: str, *, name: str = "informDialog"
     box.addButton(QMessageBox.StandardButton.Ok)
     box.open()
     return box
+
+
+PASSWORDS_DIFFER = "The two new passwords are different. Type them again."
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    """The form dialog's buttons: OK (named for what it does) runs ``on_ok``; Cancel rejects."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -41,7 +41,7 @@ from app.vault.device import DeviceKeyring
 from app.vault.vault import NewVault, Vault
 from ui import operations
 from ui.account import RULE
-from ui.form_parts import message_label, password_field
+from ui.form_parts import PASSWORDS_DIFFER, message_label, password_field
 from ui.recovery_sheet import show_recovery_sheet
 
 CALIBRATION_SHARE = 0.8  # of the progress bar; creating the vault takes the rest
@@ -193,7 +193,7 @@ class ManagerPage(QWizardPage):
         try:
             cleaned = staff.clean_new_staff(self.manager())
             if self.password.text() != self.repeat.text():
-                raise ValidationError("password", "The two passwords are different. Type them again.")
+                raise ValidationError("password", PASSWORDS_DIFFER)
             check_new_password(
                 self.password.text(),
                 username=cleaned.username,

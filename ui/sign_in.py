@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +23,7 @@ from app.session import Session
 from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
 from ui import operations
-from ui.form_parts import heading, message_label, password_field
+from ui.form_parts import PASSWORDS_DIFFER, heading, message_label, ok_cancel, password_field
 from ui.password_gate import PasswordGate
 
 FORGOTTEN = (
@@ -216,12 +215,7 @@ class RecoveryDialog(QDialog):
         form.addRow("Manager's &username", self.username)
         form.addRow("&New password", self.new_password)
         form.addRow("New password &again", self.repeat)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open the vault")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Open the vault", self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -230,7 +224,7 @@ class RecoveryDialog(QDialog):
 
     def submit(self) -> None:
         if self.new_password.text() != self.repeat.text():
-            self.message.setText("The two new passwords are different. Type them again.")
+            self.message.setText(PASSWORDS_DIFFER)
             self.repeat.clear()
             self.new_password.setFocus()
             return

@@ -44,7 +44,7 @@ from app.vault.recovery_key import RecoveryKey
 from ui import operations
 from ui.areas import Area
 from ui.drafts import KeepsDraft
-from ui.form_parts import heading, message_label, password_field
+from ui.form_parts import heading, message_label, ok_cancel, password_field
 from ui.recovery_sheet import show_recovery_sheet
 
 PROVIDER_FORM = "settings.provider"
@@ -208,13 +208,8 @@ class ReissueKeyDialog(QDialog):
         self.message = message_label("reissueMessage")
         form = QFormLayout()
         form.addRow("Your &password", self.password)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Re-issue")
+        self.buttons = ok_cancel(self, "Re-issue", self.submit)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("reissueConfirmButton")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(form)

@@ -29,7 +29,7 @@ from ui import operations
 from ui.areas import Area
 from ui.areas.home import local_time
 from ui.drafts import KeepsDraft
-from ui.form_parts import confirm, heading, message_label
+from ui.form_parts import confirm, heading, message_label, ok_cancel
 from ui.table_model import RecordTableModel
 
 ADD_FORM = "staff.add"
@@ -92,12 +92,7 @@ class AddStaffDialog(QDialog, KeepsDraft):
         form.addRow("&Username", self.username)
         form.addRow("&Job title", self.job_title)
         form.addRow("Roles", roles_box)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Add", self.submit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
