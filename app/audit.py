@@ -49,7 +49,34 @@ class AuditAction(StrEnum):
     DRAFTS_KEPT = "drafts.kept"
     DOCUMENT_PRINTED = "document.printed"
     DOCUMENT_SAVED = "document.saved_as_pdf"
-
+    CHILD_ADDED = "child.added"
+    CHILD_CHANGED = "child.changed"
+    CHILD_VIEWED = "child.viewed"
+    CARER_ADDED = "child.carer_added"
+    CARER_CHANGED = "child.carer_changed"
+    CARER_REMOVED = "child.carer_removed"
+    CARER_DELETED = "carer.deleted"
+    CARER_WITHHELD = "child.carer_withheld"
+    CONTACT_ADDED = "child.contact_added"
+    CONTACT_CHANGED = "child.contact_changed"
+    CONTACT_REMOVED = "child.contact_removed"
+    PROFESSIONAL_ADDED = "child.professional_added"
+    PROFESSIONAL_CHANGED = "child.professional_changed"
+    PROFESSIONAL_REMOVED = "child.professional_removed"
+    VISIT_LOGGED = "child.visit_logged"
+    CONCERN_LOGGED = "concern.logged"
+    CONCERN_VIEWED = "concern.viewed"
+    CONCERNS_LISTED = "concern.listed"
+    CONCERN_REVIEWED = "concern.reviewed"
+    CONCERN_ACTION_ADDED = "concern.action_added"
+    CONCERN_ACTION_DONE = "concern.action_done"
+    CONCERN_CLOSED = "concern.closed"
+    CONCERN_AMENDED = "concern.amended"
+    THIRD_PARTY_CONSENT = "concern.third_party_consent"
+    CATEGORY_CHANGED = "concern.category_changed"
+    PARENT_CONTACT_LOGGED = "parent_contact.logged"
+    PARENT_CONTACTS_VIEWED = "parent_contact.viewed"
+    CHRONOLOGY_VIEWED = "chronology.viewed"
 
     @property
     def label(self) -> str:
@@ -78,6 +105,34 @@ ACTION_LABELS: Mapping[AuditAction, str] = {
     AuditAction.DRAFTS_KEPT: "Unfinished form kept as a draft",
     AuditAction.DOCUMENT_PRINTED: "Document printed",
     AuditAction.DOCUMENT_SAVED: "Document saved as PDF",
+    AuditAction.CHILD_ADDED: "Child added",
+    AuditAction.CHILD_CHANGED: "Child's record changed",
+    AuditAction.CHILD_VIEWED: "Child's record opened",
+    AuditAction.CARER_ADDED: "Carer added to a child",
+    AuditAction.CARER_CHANGED: "Carer's details changed",
+    AuditAction.CARER_REMOVED: "Carer removed from a child",
+    AuditAction.CARER_DELETED: "Carer deleted",
+    AuditAction.CARER_WITHHELD: "Withheld contact details changed",
+    AuditAction.CONTACT_ADDED: "Emergency contact added",
+    AuditAction.CONTACT_CHANGED: "Emergency contact changed",
+    AuditAction.CONTACT_REMOVED: "Emergency contact removed",
+    AuditAction.PROFESSIONAL_ADDED: "Professional added",
+    AuditAction.PROFESSIONAL_CHANGED: "Professional changed",
+    AuditAction.PROFESSIONAL_REMOVED: "Professional removed",
+    AuditAction.VISIT_LOGGED: "Agency visit logged",
+    AuditAction.CONCERN_LOGGED: "Concern logged",
+    AuditAction.CONCERN_VIEWED: "Concern viewed",
+    AuditAction.CONCERNS_LISTED: "Concern list viewed",
+    AuditAction.CONCERN_REVIEWED: "Concern reviewed",
+    AuditAction.CONCERN_ACTION_ADDED: "Action added to a concern",
+    AuditAction.CONCERN_ACTION_DONE: "Concern action done",
+    AuditAction.CONCERN_CLOSED: "Concern closed",
+    AuditAction.CONCERN_AMENDED: "Concern amended",
+    AuditAction.THIRD_PARTY_CONSENT: "Agency consent to share recorded",
+    AuditAction.CATEGORY_CHANGED: "Concern categories changed",
+    AuditAction.PARENT_CONTACT_LOGGED: "Parent contact logged",
+    AuditAction.PARENT_CONTACTS_VIEWED: "Parent contact log viewed",
+    AuditAction.CHRONOLOGY_VIEWED: "Chronology viewed",
 }
 
 
@@ -87,6 +142,7 @@ def action_label(action: str) -> str:
         return AuditAction(action).label
     except ValueError:
         return action
+
 
 @dataclass(frozen=True)
 class AuditEntry:

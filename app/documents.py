@@ -15,14 +15,20 @@ from app.audit import AuditAction
 from app.policy.permissions import Action
 from app.session_context import SessionContext
 
+Subject = tuple[str, int]  # ("child", id): what a document is about, for the audit entry
+
 
 class DocumentKind(StrEnum):
     RECOVERY_SHEET = "recovery_sheet"
+    CHRONOLOGY = "chronology"
+    CHRONOLOGY_CODED = "chronology_coded"
 
 
 # Who may print or save each kind: the same permission as seeing what it holds.
 REQUIRES: Mapping[DocumentKind, Action] = {
     DocumentKind.RECOVERY_SHEET: Action.SETTINGS_MANAGE,
+    DocumentKind.CHRONOLOGY: Action.CONCERN_REVIEW,
+    DocumentKind.CHRONOLOGY_CODED: Action.CONCERN_REVIEW,
 }
 
 
@@ -32,13 +38,18 @@ class DocumentService:
     def __init__(self, context: SessionContext) -> None:
         self._ctx = context
 
-    def _record(self, action: AuditAction, kind: DocumentKind, pages: int) -> None:
+    def _record(self, action: AuditAction, kind: DocumentKind, pages: int, about: Subject | None) -> None:
         self._ctx.require(REQUIRES[kind])
+        detail: dict[str, object] = {"kind": kind.value, "pages": pages}
         with self._ctx.transaction() as tx:
-            self._ctx.audit(tx, action, "document", kind.value, {"pages": pages})
+            if about is None:
+                self._ctx.audit(tx, action, "document", kind.value, detail)
+            else:
+                self._ctx.audit(tx, action, about[0], about[1], detail)
 
-    def printed(self, kind: DocumentKind, *, pages: int) -> None:
-        self._record(AuditAction.DOCUMENT_PRINTED, kind, pages)
+    def printed(self, kind: DocumentKind, *, pages: int, about: Subject | None = None) -> None:
+        """``about`` names what the document is about, e.g. ``("child", 12)``, for the audit log."""
+        self._record(AuditAction.DOCUMENT_PRINTED, kind, pages, about)
 
-    def saved(self, kind: DocumentKind, *, pages: int) -> None:
-        self._record(AuditAction.DOCUMENT_SAVED, kind, pages)
+    def saved(self, kind: DocumentKind, *, pages: int, about: Subject | None = None) -> None:
+        self._record(AuditAction.DOCUMENT_SAVED, kind, pages, about)

@@ -105,9 +105,7 @@ class DraftService:
     def take(self, draft_id: int) -> Draft:
         """Hand a draft back to its form and delete the stored copy (the form now holds it)."""
         with self._ctx.transaction() as tx:
-            row = tx.one(
-                "SELECT * FROM draft WHERE id = ? AND staff_id = ?", (draft_id, self._ctx.actor.id)
-            )
+            row = tx.one("SELECT * FROM draft WHERE id = ? AND staff_id = ?", (draft_id, self._ctx.actor.id))
             if row is None:
                 raise NotFound("That draft no longer exists.")
             tx.execute("DELETE FROM draft WHERE id = ?", (draft_id,))
@@ -115,6 +113,4 @@ class DraftService:
 
     def discard(self, draft_id: int) -> None:
         with self._ctx.transaction() as tx:
-            tx.execute(
-                "DELETE FROM draft WHERE id = ? AND staff_id = ?", (draft_id, self._ctx.actor.id)
-            )
+            tx.execute("DELETE FROM draft WHERE id = ? AND staff_id = ?", (draft_id, self._ctx.actor.id))

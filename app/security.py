@@ -184,4 +184,3 @@ class SecurityService:
             raise
         self._ctx.replace_database(database, new_keys)
         return result
-

@@ -15,9 +15,13 @@ from types import TracebackType
 from app import drafts as drafts_module
 from app import staff
 from app.audit import AuditAction
+from app.children import ChildrenService
+from app.chronology import ChronologyService
+from app.concerns import ConcernService
 from app.documents import DocumentService
 from app.drafts import DraftForm, DraftService
 from app.errors import ValidationError, WrongPassword
+from app.parent_contacts import ParentContactService
 from app.policy import permissions
 from app.policy.permissions import Action, Role
 from app.security import AuditService, SecurityService
@@ -50,6 +54,10 @@ class Session:
         self.security = SecurityService(context)
         self.drafts = DraftService(context)
         self.documents = DocumentService(context)
+        self.children = ChildrenService(context)
+        self.concerns = ConcernService(context)
+        self.parent_contacts = ParentContactService(context)
+        self.chronology = ChronologyService(context)
 
     @property
     def me(self) -> Staff:
@@ -94,9 +102,7 @@ class Session:
             ctx.keys.set_staff_password(tx, staff_id=me.id, username=me.username, password=new)
         ctx.actor = staff.load(ctx.database, me.id) or me
 
-    def close(
-        self, reason: CloseReason = CloseReason.SIGN_OUT, drafts: Sequence[DraftForm] = ()
-    ) -> int:
+    def close(self, reason: CloseReason = CloseReason.SIGN_OUT, drafts: Sequence[DraftForm] = ()) -> int:
         """Sign out or lock, keeping ``drafts`` (unsaved forms) encrypted for this person.
 
         Safe to call twice; never raises (a lock must always succeed). Returns how many drafts

@@ -57,8 +57,7 @@ class SessionContext:
         self.database  # noqa: B018 - raises VaultLocked when closed
         if self.actor.must_change_password:
             raise PasswordChangeRequired(
-                "You signed in with a one-time password. Choose your own password before doing "
-                "anything else."
+                "You signed in with a one-time password. Choose your own password before doing anything else."
             )
         return permissions.require(self.actor.roles, action)
 

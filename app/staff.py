@@ -98,8 +98,7 @@ def load(database: Database, staff_id: int) -> Staff | None:
     if row is None:
         return None
     roles = frozenset(
-        Role(r["role"])
-        for r in database.query("SELECT role FROM staff_role WHERE staff_id = ?", (staff_id,))
+        Role(r["role"]) for r in database.query("SELECT role FROM staff_role WHERE staff_id = ?", (staff_id,))
     )
     return _row_to_staff(row, roles)
 
@@ -192,11 +191,15 @@ class StaffService:
     ) -> Staff:
         self._ctx.require(Action.STAFF_MANAGE)
         current = self._get(staff_id)
-        name = current.full_name if full_name is None else validation.text(
-            full_name, field="full_name", label="Full name"
+        name = (
+            current.full_name
+            if full_name is None
+            else validation.text(full_name, field="full_name", label="Full name")
         )
-        title = current.job_title if job_title is None else validation.text(
-            job_title, field="job_title", label="Job title", required=False, limit=100
+        title = (
+            current.job_title
+            if job_title is None
+            else validation.text(job_title, field="job_title", label="Job title", required=False, limit=100)
         )
         new_roles = current.roles if roles is None else clean_roles(roles)
         changed = [
@@ -211,9 +214,7 @@ class StaffService:
         if not changed:
             return current
         with self._ctx.transaction() as tx:
-            tx.execute(
-                "UPDATE staff SET full_name = ?, job_title = ? WHERE id = ?", (name, title, staff_id)
-            )
+            tx.execute("UPDATE staff SET full_name = ?, job_title = ? WHERE id = ?", (name, title, staff_id))
             if new_roles != current.roles:
                 tx.execute("DELETE FROM staff_role WHERE staff_id = ?", (staff_id,))
                 for role in sorted(new_roles):
@@ -223,8 +224,7 @@ class StaffService:
                 if not _active_managers(tx):
                     raise ValidationError(
                         "roles",
-                        "Sharewise needs at least one active manager. Make someone else a manager "
-                        "first.",
+                        "Sharewise needs at least one active manager. Make someone else a manager first.",
                     )
             self._ctx.audit(
                 tx,

@@ -34,7 +34,6 @@ def check(username: object) -> str:
         if not (category[0] in "LN" or category == "Mn" or char in _ALLOWED_PUNCTUATION):
             raise ValidationError(
                 "username",
-                "A username may contain letters, digits, dots, hyphens and underscores only "
-                "(no spaces).",
+                "A username may contain letters, digits, dots, hyphens and underscores only (no spaces).",
             )
     return name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, date, datetime
 
 from app.errors import ValidationError
 
@@ -59,4 +60,45 @@ def integer(value: object, *, field: str, label: str, minimum: int, maximum: int
         raise ValidationError(field, f"{label} must be a whole number.")
     if not minimum <= value <= maximum:
         raise ValidationError(field, f"{label} must be between {minimum} and {maximum}.")
+    return value
+
+
+def day(value: object, *, field: str, label: str, required: bool = True) -> date | None:
+    """A calendar date (a ``date`` or ISO ``YYYY-MM-DD`` text); None only when not required."""
+    if value is None or value == "":
+        if required:
+            raise ValidationError(field, f"{label} is needed.")
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(field, f"{label} is not a date Sharewise understands; use the calendar.")
+
+
+def required_day(value: object, *, field: str, label: str) -> date:
+    """Like ``day`` for a date that must be given."""
+    found = day(value, field=field, label=label)
+    if found is None:  # day() already refuses a missing required date
+        raise ValidationError(field, f"{label} is needed.")
+    return found
+
+
+def moment(value: object, *, field: str, label: str) -> datetime:
+    """A moment with a time zone (the window sends local time with its offset), as UTC."""
+    if not isinstance(value, datetime):
+        raise ValidationError(field, f"{label} is needed, with a date and a time.")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(field, f"{label} has no time zone; please choose it again.")
+    return value.astimezone(UTC)
+
+
+def flag(value: object, *, field: str, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(field, f"{label} must be yes or no.")
     return value

@@ -23,9 +23,7 @@ _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 @cache
 def common_passwords() -> frozenset[str]:
     text = resources.files("resources").joinpath("passwords/common.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#")
 
 
 def _refuse(sentence: str) -> ValidationError:
@@ -59,6 +57,7 @@ def check_new_password(
         )
     if len(set(folded)) < 4:
         raise _refuse("That password repeats too few different characters to be safe.")
+
     def fold(text: str) -> str:
         return unicodedata.normalize("NFC", text).casefold()
 

@@ -45,6 +45,7 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"
     CHILD_READ = "children.read"
     CHILD_EDIT = "children.edit"
+    CHILD_FAMILY = "children.family"
     CONCERN_CREATE = "concerns.create"
     CONCERN_READ = "concerns.read"
     CONCERN_REVIEW = "concerns.review"
@@ -66,6 +67,7 @@ ACTION_LABELS: Mapping[Action, str] = {
     Action.AUDIT_VIEW: "view the audit log or check the vault",
     Action.CHILD_READ: "view children's records",
     Action.CHILD_EDIT: "change this child's record, contacts or consents",
+    Action.CHILD_FAMILY: "see or change family circumstances or whose address is withheld from whom",
     Action.CONCERN_CREATE: "log a concern",
     Action.CONCERN_READ: "view this concern",
     Action.CONCERN_REVIEW: "review concerns",
@@ -86,6 +88,7 @@ PERMISSIONS: Mapping[Action, Mapping[Role, Scope]] = {
     Action.AUDIT_VIEW: {_M: ALL},
     Action.CHILD_READ: {_M: ALL, _D: ALL, _K: ALL},
     Action.CHILD_EDIT: {_M: ALL, _D: ALL, _K: OWN},
+    Action.CHILD_FAMILY: {_M: ALL, _D: ALL},
     Action.CONCERN_CREATE: {_M: ALL, _D: ALL, _K: ALL},
     Action.CONCERN_READ: {_M: ALL, _D: ALL, _K: OWN},
     Action.CONCERN_REVIEW: {_M: ALL, _D: ALL},

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ SALT_BYTES = 16
 CACHE_KIB = 64 * 1024
 
 Row = Any  # sqlcipher3.Row: index by column name or position
+Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 
 DAMAGED = (
     "The database file is damaged: a check of its encrypted pages failed. Sharewise has not "
@@ -55,8 +56,7 @@ def _translate(exc: BaseException) -> BaseException:
         )
     if "database is locked" in message or "database is busy" in message:
         return VaultInUse(
-            "The database is busy in another program. Close any other copy of Sharewise and try "
-            "again."
+            "The database is busy in another program. Close any other copy of Sharewise and try again."
         )
     if isinstance(exc, sqlcipher3.DatabaseError) and (
         "not a database" in message or "malformed" in message or "corrupt" in message
@@ -110,9 +110,7 @@ class Database:
         else:
             read_salt(path)  # refuses a plain SQLite file before SQLite touches it
         try:
-            connection = sqlcipher3.connect(
-                str(path), isolation_level=None, check_same_thread=False
-            )
+            connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlcipher3.Error as exc:
             raise _translate(exc) from exc
         database = cls(connection, path)
@@ -168,20 +166,20 @@ class Database:
         except sqlcipher3.Error as exc:
             raise _translate(exc) from exc
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
         with self._lock, self._mapped():
             return list(self._connection.execute(sql, params).fetchall())
 
-    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    def one(self, sql: str, params: Params = ()) -> Row | None:
         with self._lock, self._mapped():
             row = self._connection.execute(sql, params).fetchone()
             return row
 
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def scalar(self, sql: str, params: Params = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement inside ``transaction()``; returns the last row id."""
         if not self._in_transaction:
             raise RuntimeError("writes happen inside Database.transaction()")

@@ -117,9 +117,7 @@ class KeyStore:
 
     # --- staff slots -----------------------------------------------------------------------------
 
-    def set_staff_password(
-        self, tx: Database, *, staff_id: int, username: str, password: str
-    ) -> None:
+    def set_staff_password(self, tx: Database, *, staff_id: int, username: str, password: str) -> None:
         """Give ``staff_id`` a slot for ``password`` (replacing any), in file and copy table."""
         current = self.load()
         unbound = keyslots.make_slot(
@@ -167,9 +165,7 @@ class KeyStore:
     def sync_copy(self, tx: Database, signed_in_slot: Slot, device_secret: bytes | None) -> None:
         """Make the copy table match the slot just used (heals a crash between the two writes)."""
         unbound = keyslots.unbind(signed_in_slot, vault_id=self.vault_id, device_secret=device_secret)
-        stored = tx.scalar(
-            "SELECT slot FROM staff_slot_copy WHERE staff_id = ?", (unbound.staff_id,)
-        )
+        stored = tx.scalar("SELECT slot FROM staff_slot_copy WHERE staff_id = ?", (unbound.staff_id,))
         if stored is None or json.loads(stored) != unbound.to_json():
             self._store_copy(tx, unbound)
 
@@ -193,9 +189,7 @@ class KeyStore:
             if unbound.db_salt != self.db_salt or unbound.staff_id != row["staff_id"]:
                 continue
             slots.append(
-                keyslots.bind(unbound, vault_id=self.vault_id, device_secret=secret)
-                if secret
-                else unbound
+                keyslots.bind(unbound, vault_id=self.vault_id, device_secret=secret) if secret else unbound
             )
         others = tuple(s for s in current.slots if s.kind != "staff")
         return SlotFile(
@@ -237,7 +231,9 @@ class KeyStore:
         try:
             device_secret = self._device.read(self.vault_id) if slot.bound else None
             key = keyslots.open_slot(
-                slot, vault_id=self.vault_id, secret=password_bytes(password),
+                slot,
+                vault_id=self.vault_id,
+                secret=password_bytes(password),
                 device_secret=device_secret,
             )
         except (keyslots.SlotOpenFailed, KeyringUnavailable):

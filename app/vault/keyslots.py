@@ -187,16 +187,12 @@ def unbind(slot: Slot, *, vault_id: str, device_secret: bytes | None) -> Slot:
     return replace(slot, bound=False, nonce=inner[:NONCE_BYTES], ciphertext=inner[NONCE_BYTES:])
 
 
-def open_slot(
-    slot: Slot, *, vault_id: str, secret: bytes, device_secret: bytes | None = None
-) -> bytes:
+def open_slot(slot: Slot, *, vault_id: str, secret: bytes, device_secret: bytes | None = None) -> bytes:
     """The data key, or ``SlotOpenFailed``. Runs Argon2id: slow on purpose."""
     inner = unbind(slot, vault_id=vault_id, device_secret=device_secret)
     wrapping_key = kdf.derive(secret, inner.salt, inner.kdf)
     try:
-        data_key = AESGCM(wrapping_key).decrypt(
-            inner.nonce, inner.ciphertext, _aad(vault_id, inner, "inner")
-        )
+        data_key = AESGCM(wrapping_key).decrypt(inner.nonce, inner.ciphertext, _aad(vault_id, inner, "inner"))
     except InvalidTag as exc:
         raise SlotOpenFailed("secret") from exc
     if len(data_key) != DATA_KEY_BYTES:

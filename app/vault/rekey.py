@@ -113,8 +113,13 @@ def _new_slots(
         key = generate()
         with_recovery = current.with_slot(new_keys.recovery_slot(key, current.kdf))
         audit.append(
-            tx, clock, actor_id=actor.id, action=AuditAction.VAULT_REKEYED, subject_type="vault",
-            subject_id=new_keys.vault_id, detail={"accounts_reset": len(passwords)},
+            tx,
+            clock,
+            actor_id=actor.id,
+            action=AuditAction.VAULT_REKEYED,
+            subject_type="vault",
+            subject_id=new_keys.vault_id,
+            detail={"accounts_reset": len(passwords)},
         )
         new_keys.save(with_recovery, current)
     return passwords, key
@@ -149,4 +154,3 @@ def _swap(paths: VaultPaths, target: Path) -> None:
                 "The vault now uses its new key, but the old copy could not be overwritten: "
                 f"{storage_error(exc, 'overwrite the old copy').sentence}"
             ) from exc
-

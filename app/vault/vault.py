@@ -147,9 +147,7 @@ class Vault:
             remove_database_files(retired)
 
     @classmethod
-    def open(
-        cls, folder: Path, *, keyring: DeviceKeyring | None = None, clock: Clock | None = None
-    ) -> Vault:
+    def open(cls, folder: Path, *, keyring: DeviceKeyring | None = None, clock: Clock | None = None) -> Vault:
         """Take the vault for this process (``VaultInUse`` if another has it) and check files."""
         paths = VaultPaths(Path(folder))
         if not paths.folder.is_dir():
@@ -212,9 +210,7 @@ class Vault:
                 provider_name=str(cleaned_profile[settings.PROVIDER_NAME]),
             )
             params = kdf_params or kdf.calibrate()
-            key = cls._build(
-                paths, device, clock, params, cleaned_manager, cleaned_profile, password, demo
-            )
+            key = cls._build(paths, device, clock, params, cleaned_manager, cleaned_profile, password, demo)
         except BaseException:
             lock.release()
             raise
@@ -264,13 +260,15 @@ class Vault:
                 settings.write(tx, {**profile, settings.DEMO_VAULT: demo})
                 manager_id = staff.insert(tx, manager, created_at=now, must_change_password=False)
                 audit.append(
-                    tx, clock, actor_id=manager_id, action=AuditAction.VAULT_CREATED,
-                    subject_type="vault", subject_id=vault_id,
+                    tx,
+                    clock,
+                    actor_id=manager_id,
+                    action=AuditAction.VAULT_CREATED,
+                    subject_type="vault",
+                    subject_id=vault_id,
                     detail={"kdf": params.to_json(), "schema_version": version},
                 )
-                keys.set_staff_password(
-                    tx, staff_id=manager_id, username=manager.username, password=password
-                )
+                keys.set_staff_password(tx, staff_id=manager_id, username=manager.username, password=password)
             database.checkpoint()
         finally:
             database.close()
@@ -297,8 +295,7 @@ class Vault:
             secret = self._device.read(slots.vault_id)
         except KeyringUnavailable as exc:
             raise KeyringUnavailable(
-                f"{exc.sentence} Until then, staff passwords cannot open this vault; the recovery "
-                "key can.",
+                f"{exc.sentence} Until then, staff passwords cannot open this vault; the recovery key can.",
                 locked=exc.locked,
             ) from exc
         if secret is None:
@@ -359,8 +356,12 @@ class Vault:
             if keys.bind_slot_if_possible(slot):
                 with session.context.transaction() as tx:
                     audit.append(
-                        tx, self._clock, actor_id=person.id, action=AuditAction.DEVICE_BOUND,
-                        subject_type="staff", subject_id=person.id,
+                        tx,
+                        self._clock,
+                        actor_id=person.id,
+                        action=AuditAction.DEVICE_BOUND,
+                        subject_type="staff",
+                        subject_id=person.id,
                     )
         except SharewiseError:
             pass
@@ -417,14 +418,20 @@ class Vault:
         with database.transaction() as tx:
             for failure in pending:
                 audit.append(
-                    tx, self._clock, actor_id=tag_owner.get(failure.user_tag),
-                    action=AuditAction.SIGN_IN_FAILED, at=failure.at,
+                    tx,
+                    self._clock,
+                    actor_id=tag_owner.get(failure.user_tag),
+                    action=AuditAction.SIGN_IN_FAILED,
+                    at=failure.at,
                     detail={"known_username": failure.user_tag in tag_owner},
                 )
             audit.append(
-                tx, self._clock, actor_id=person.id,
+                tx,
+                self._clock,
+                actor_id=person.id,
                 action=AuditAction.SESSION_UNLOCKED if unlocking else AuditAction.SIGN_IN,
-                subject_type="staff", subject_id=person.id,
+                subject_type="staff",
+                subject_id=person.id,
                 detail={"failed_attempts_before": failures, "recovery_key": recovered},
             )
             tx.execute("UPDATE staff SET last_sign_in_at = ? WHERE id = ?", (now, person.id))
@@ -455,8 +462,7 @@ class Vault:
         slot = slots.recovery_slot(db_salt)
         if slot is None:
             raise SlotFileError(
-                "The key file has no recovery key for this database. Restore the vault from a "
-                "backup."
+                "The key file has no recovery key for this database. Restore the vault from a backup."
             )
         try:
             data_key = keyslots.open_slot(slot, vault_id=slots.vault_id, secret=key.secret)
@@ -477,8 +483,12 @@ class Vault:
             current = slot_file.load(self._paths)
             with database.transaction() as tx:
                 audit.append(
-                    tx, self._clock, actor_id=person.id, action=AuditAction.RECOVERY_KEY_USED,
-                    subject_type="staff", subject_id=person.id,
+                    tx,
+                    self._clock,
+                    actor_id=person.id,
+                    action=AuditAction.RECOVERY_KEY_USED,
+                    subject_type="staff",
+                    subject_id=person.id,
                 )
                 tx.execute("UPDATE staff SET must_change_password = 0 WHERE id = ?", (person.id,))
                 keys.set_staff_password(
@@ -487,12 +497,21 @@ class Vault:
                 rebound, bound = keys.rebind_all(tx, slot_file.load(self._paths))
                 renewed, new_key = keys.replace_recovery_key(rebound)
                 audit.append(
-                    tx, self._clock, actor_id=person.id, action=AuditAction.DEVICE_BOUND,
-                    subject_type="vault", subject_id=slots.vault_id, detail={"bound": bound},
+                    tx,
+                    self._clock,
+                    actor_id=person.id,
+                    action=AuditAction.DEVICE_BOUND,
+                    subject_type="vault",
+                    subject_id=slots.vault_id,
+                    detail={"bound": bound},
                 )
                 audit.append(
-                    tx, self._clock, actor_id=person.id, action=AuditAction.RECOVERY_KEY_REISSUED,
-                    subject_type="vault", subject_id=slots.vault_id,
+                    tx,
+                    self._clock,
+                    actor_id=person.id,
+                    action=AuditAction.RECOVERY_KEY_REISSUED,
+                    subject_type="vault",
+                    subject_id=slots.vault_id,
                 )
                 keys.save(renewed, current)
             person = staff.load(database, person.id) or person
@@ -567,4 +586,3 @@ class Vault:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-

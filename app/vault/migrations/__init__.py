@@ -30,9 +30,7 @@ def available() -> list[Migration]:
     for entry in resources.files(__name__).iterdir():
         match = _NAME.match(entry.name)
         if match:
-            found.append(
-                Migration(int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8"))
-            )
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.number)
     numbers = [m.number for m in found]
     if numbers != list(range(1, len(found) + 1)):
