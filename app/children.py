@@ -987,8 +987,8 @@ class ChildrenService:
 
     def set_withheld(self, child_id: int, carer_id: int, withheld_from: Sequence[int]) -> Child:
         """Record whom this carer's address and contact details must never reach (manager/DSL)."""
-        self._require_edit(child_id)
         self._ctx.require(Action.CHILD_FAMILY)
+        self._require_edit(child_id)
         self._require_linked(child_id, carer_id)
         chosen = sorted(set(withheld_from))
         for other in chosen:

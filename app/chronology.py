@@ -127,6 +127,8 @@ class ChronologyService:
         self._ctx = context
 
     def for_child(self, child_id: int, *, coded: bool = False) -> Chronology:
+        if coded:  # a copy for sending outside is the DSL's or manager's call
+            self._ctx.require(Action.CONCERN_REVIEW)
         scope = self._ctx.require(Action.CONCERN_READ)
         self._ctx.require(Action.CHILD_READ)
         db = self._ctx.database
@@ -352,7 +354,6 @@ class ChronologyService:
         reference = coded_reference(legal, born)
         name = f"{legal} ({known})" if known and known != legal else legal
         if coded:
-            self._ctx.require(Action.CONCERN_REVIEW)
             people = [
                 legal,
                 known,

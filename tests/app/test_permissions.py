@@ -10,10 +10,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
+from app.children import CarerDetails, ChildDetails, ContactDetails, ProfessionalDetails, VisitDetails
+from app.concerns import NewConcern
+from app.documents import DocumentKind
 from app.errors import PermissionDenied
+from app.parent_contacts import ContactKind, NewParentContact
 from app.policy import permissions
 from app.policy.permissions import Action, Role, Scope
 from app.session import Session
@@ -75,6 +80,23 @@ class World:
     session: Session
     password: str
     spare_id: int
+    child_id: int
+    carer_ids: tuple[int, int]
+    concern_id: int  # written by the manager
+    third_party_id: int  # written by the manager, given by another agency
+    own_concern_id: int | None  # written by the person, when their role may log one
+    contact_id: int
+    professional_id: int
+
+    def readable_concern(self) -> int:
+        return self.own_concern_id or self.concern_id
+
+    def details(self) -> ChildDetails:
+        """The child's details unchanged (an update that is allowed must not fail on content)."""
+        return SAME_DETAILS[self.child_id]
+
+
+SAME_DETAILS: dict[int, ChildDetails] = {}
 
 
 PASSWORD = "quiet meadow compass"
@@ -103,17 +125,191 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
     (Action.AUDIT_VIEW, "audit.entries", lambda w: w.session.audit.entries()),
     (Action.AUDIT_VIEW, "audit.verify", lambda w: w.session.audit.verify()),
     (Action.AUDIT_VIEW, "security.check", lambda w: w.session.security.check()),
+    # Children's records: everyone who works with children reads them; the child used here is
+    # the person's own key child when they are a key worker, so OWN scope is allowed.
+    (Action.CHILD_READ, "children.find", lambda w: w.session.children.find(search="Nowak")),
+    (Action.CHILD_READ, "children.rooms", lambda w: w.session.children.rooms()),
+    (Action.CHILD_READ, "children.staff_choices", lambda w: w.session.children.staff_choices()),
+    (Action.CHILD_READ, "children.get", lambda w: w.session.children.get(w.child_id)),
+    (Action.CHILD_READ, "children.find_carers", lambda w: w.session.children.find_carers("Nowak")),
+    (Action.CHILD_READ, "children.carers_for", lambda w: w.session.children.carers_for(w.child_id, None)),
+    (Action.CHILD_READ, "children.log_visit", lambda w: w.session.children.log_visit(w.child_id, VISIT)),
+    (Action.CHILD_EDIT, "children.update", lambda w: w.session.children.update(w.child_id, w.details())),
+    (Action.CHILD_EDIT, "children.add_carer", lambda w: w.session.children.add_carer(w.child_id, CARER)),
+    (
+        Action.CHILD_EDIT,
+        "children.update_carer",
+        lambda w: w.session.children.update_carer(w.child_id, w.carer_ids[1], FATHER),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.remove_carer",
+        lambda w: w.session.children.remove_carer(w.child_id, w.carer_ids[1]),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.delete_carer",
+        lambda w: w.session.children.delete_carer(w.child_id, w.carer_ids[1]),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.add_contact",
+        lambda w: w.session.children.add_contact(w.child_id, CONTACT),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.update_contact",
+        lambda w: w.session.children.update_contact(w.child_id, w.contact_id, CONTACT),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.remove_contact",
+        lambda w: w.session.children.remove_contact(w.child_id, w.contact_id),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.add_professional",
+        lambda w: w.session.children.add_professional(w.child_id, PROFESSIONAL),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.update_professional",
+        lambda w: w.session.children.update_professional(w.child_id, w.professional_id, PROFESSIONAL),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "children.remove_professional",
+        lambda w: w.session.children.remove_professional(w.child_id, w.professional_id),
+    ),
+    (
+        Action.CHILD_FAMILY,
+        "children.set_withheld",
+        lambda w: w.session.children.set_withheld(w.child_id, w.carer_ids[0], [w.carer_ids[1]]),
+    ),
+    # The concern log.
+    (Action.CONCERN_CREATE, "concerns.categories", lambda w: w.session.concerns.categories()),
+    (Action.CONCERN_CREATE, "concerns.log", lambda w: w.session.concerns.log(new_concern(w))),
+    (Action.CONCERN_CREATE, "concerns.mine", lambda w: w.session.concerns.mine()),
+    (Action.CONCERN_CREATE, "parent_contacts.log", lambda w: w.session.parent_contacts.log(parent_call(w))),
+    (Action.CONCERN_READ, "concerns.get", lambda w: w.session.concerns.get(w.readable_concern())),
+    (Action.CONCERN_READ, "concerns.for_child", lambda w: w.session.concerns.for_child(w.child_id)),
+    (
+        Action.CONCERN_READ,
+        "concerns.amend",
+        lambda w: w.session.concerns.amend(
+            w.readable_concern(), field="opinion", new_text="Seemed tired.", reason="Left out at first"
+        ),
+    ),
+    (Action.CONCERN_READ, "parent_contacts.entries", lambda w: w.session.parent_contacts.entries()),
+    (Action.CONCERN_READ, "chronology.for_child", lambda w: w.session.chronology.for_child(w.child_id)),
+    (Action.CONCERN_REVIEW, "concerns.queue", lambda w: w.session.concerns.queue()),
+    (Action.CONCERN_REVIEW, "concerns.counts", lambda w: w.session.concerns.counts()),
+    (
+        Action.CONCERN_REVIEW,
+        "concerns.review",
+        lambda w: w.session.concerns.review(w.concern_id, note="Read; talk to mum at pick-up."),
+    ),
+    (
+        Action.CONCERN_REVIEW,
+        "concerns.add_action",
+        lambda w: w.session.concerns.add_action(
+            w.concern_id, description="Call the health visitor", assigned_to=w.spare_id, due_date="2026-09-08"
+        ),
+    ),
+    (
+        Action.CONCERN_REVIEW,
+        "concerns.close",
+        lambda w: w.session.concerns.close(w.concern_id, outcome="Resolved"),
+    ),
+    (
+        Action.CONCERN_REVIEW,
+        "concerns.record_third_party_consent",
+        lambda w: w.session.concerns.record_third_party_consent(w.third_party_id),
+    ),
+    (
+        Action.CONCERN_REVIEW,
+        "chronology.for_child(coded)",
+        lambda w: w.session.chronology.for_child(w.child_id, coded=True),
+    ),
+    (
+        Action.CONCERN_REVIEW,
+        "documents.printed(chronology)",
+        lambda w: w.session.documents.printed(DocumentKind.CHRONOLOGY, pages=2, about=("child", w.child_id)),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "concerns.add_category",
+        lambda w: w.session.concerns.add_category("Online safety"),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "concerns.update_category",
+        lambda w: w.session.concerns.update_category(
+            1, name="Injury or mark", guidance="Say where.", active=True
+        ),
+    ),
 ]
+
+SEEN = datetime(2026, 9, 1, 8, 30, tzinfo=UTC)
+VISIT = VisitDetails("Ayşe Demir", "Health visiting", SEEN, "Two-year check", supervised_by=1)
+CARER = CarerDetails("Søren Nowak", "Grandfather", parental_responsibility=False, lives_with=False)
+FATHER = CarerDetails(
+    "Piotr Nowak", "Father", parental_responsibility=True, lives_with=False, phone="07700 900123"
+)
+CONTACT = ContactDetails("Aoife Byrne", "07700 900456", "Neighbour", may_collect=True)
+PROFESSIONAL = ProfessionalDetails("Speech and language", "Kwame Mensah", "Therapist", from_date="2026-01-05")
+
+
+def new_concern(w: World) -> NewConcern:
+    return NewConcern(w.child_id, SEEN, 1, "Arrived without a coat in the rain.")
+
+
+def parent_call(w: World) -> NewParentContact:
+    return NewParentContact(SEEN, ContactKind.CALL, "Asked about the trip", child_id=w.child_id)
 
 
 def _world(made: VaultUnderTest, role: Role) -> World:
     person = made.add_person("дмитрий", "Дмитрий Соколов", {role}, PASSWORD)
     spare = made.add_person("siobhán", "Siobhán Ní Bhriain", {K}, "copper violin garden")
     assert person != spare
+    manager = made.session
+    details = ChildDetails(
+        legal_name="Łucja Nowak",
+        date_of_birth="2023-02-03",
+        start_date="2025-09-01",
+        key_worker_id=person if role is K else None,
+    )
+    child = manager.children.add(details)
+    SAME_DETAILS[child.id] = details
+    child = manager.children.add_carer(child.id, CarerDetails("Anna Nowak", "Mother", True, True))
+    child = manager.children.add_carer(child.id, FATHER)
+    child = manager.children.add_contact(child.id, CONTACT)
+    child = manager.children.add_professional(child.id, PROFESSIONAL)
+    concern = manager.concerns.log(NewConcern(child.id, SEEN, 1, "Bruise on the left shin, about 2 cm."))
+    third = manager.concerns.log(
+        NewConcern(
+            child.id, SEEN, 1, "Health visitor reports missed checks.", third_party_source="Health visiting"
+        )
+    )
     made.session.close()
     session = made.vault.sign_in("Дмитрий", PASSWORD)
     assert session.roles == frozenset({role})
-    return World(made, session, PASSWORD, spare)
+    own = None
+    if session.may(Action.CONCERN_CREATE):
+        own = int(session.concerns.log(NewConcern(child.id, SEEN, 1, "Quiet all morning.")).id)
+    return World(
+        made,
+        session,
+        PASSWORD,
+        spare,
+        int(child.id),
+        (int(child.carers[0].id), int(child.carers[1].id)),
+        int(concern.id),
+        int(third.id),
+        own,
+        int(child.contacts[0].id),
+        int(child.professionals[0].id),
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,271 @@
+"""The concern log in the core: recording, reading within scope, the DSL's review, amendments that
+never rewrite, closing only with an outcome, and the parent contact log. Fictional people only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlcipher3
+
+from app.children import ChildDetails, ChildId
+from app.concerns import ConcernStatus, NewConcern
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.parent_contacts import ContactKind, NewParentContact
+from app.policy.permissions import Role
+from app.session import Session
+from tests.conftest import VaultUnderTest
+
+KW_PASSWORD = "copper violin garden"
+
+
+@pytest.fixture
+def child(made_vault: VaultUnderTest) -> ChildId:
+    s = made_vault.session
+    return s.children.add(
+        ChildDetails(
+            legal_name="Łucja Nowak", known_as="Lucy", date_of_birth="2023-02-03", start_date="2025-09-01"
+        )
+    ).id
+
+
+def concern(made: VaultUnderTest, child: int, **changes: object) -> NewConcern:
+    values: dict[str, object] = {
+        "child_id": child,
+        "seen_at": made.clock.now() - timedelta(hours=1),
+        "category_id": 1,
+        "facts": "A bruise about 2 cm across on the left shin.",
+        "child_words": "I fell off the big bike",
+        "opinion": "Seemed reluctant to talk about it.",
+        "action_taken": "Told the DSL; noted on body map.",
+    }
+    values.update(changes)
+    return NewConcern(**values)  # type: ignore[arg-type]
+
+
+def key_worker(made: VaultUnderTest, username: str = "siobhán") -> Session:
+    """Add a key worker (as the manager), sign the manager out and the key worker in."""
+    made.add_person(username, f"Key worker {username}", {Role.KEY_WORKER}, KW_PASSWORD)
+    made.session.close()
+    return made.vault.sign_in(username, KW_PASSWORD)
+
+
+def test_a_concern_keeps_facts_words_and_opinion_apart(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    told = made_vault.clock.now() - timedelta(minutes=30)
+    logged = s.concerns.log(concern(made_vault, child, dsl_told_at=told, urgent=True))
+    got = s.concerns.get(logged.id)
+    assert got.facts.startswith("A bruise") and got.child_words == "I fell off the big bike"
+    assert got.opinion == "Seemed reluctant to talk about it."
+    assert got.urgent and got.status is ConcernStatus.NEW and got.dsl_told_at == told
+    assert got.recorded_at == made_vault.clock.now() and got.author_name == s.me.full_name
+    assert got.child_name == "Lucy" and got.category == "Injury or mark" and got.category_guidance
+    entry = next(e for e in s.audit.entries(limit=3) if e.action == "concern.logged")
+    assert entry.detail == {"child": child, "urgent": True}  # ids, never the words
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"facts": "  "}, "facts", "needed"),
+        ({"seen_at": "yesterday"}, "seen_at", "needed"),
+        ({"category_id": None}, "category_id", "Choose the category"),
+        ({"category_id": 999}, "category_id", "no longer in use"),
+        ({"facts": "x" * 20_001}, "facts", "too long"),
+        ({"child_words": "bad\x00char"}, "child_words", "hidden control"),
+        ({"third_party_source": "x\ny"}, "third_party_source", "line breaks"),
+    ],
+)
+def test_bad_concerns_are_refused_with_the_field_named(
+    made_vault: VaultUnderTest, child: int, changes: dict[str, object], field: str, words: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        made_vault.session.concerns.log(concern(made_vault, child, **changes))
+    assert refused.value.field == field and words in refused.value.sentence
+    assert made_vault.session.context.database.scalar("SELECT count(*) FROM concern") == 0
+
+
+def test_times_must_make_sense(made_vault: VaultUnderTest, child: int) -> None:
+    s, now = made_vault.session, made_vault.clock.now()
+    with pytest.raises(ValidationError, match="future"):
+        s.concerns.log(concern(made_vault, child, seen_at=now + timedelta(hours=1)))
+    with pytest.raises(ValidationError, match="before the child was born"):
+        s.concerns.log(concern(made_vault, child, seen_at=now.replace(year=2020)))
+    with pytest.raises(ValidationError, match="before the concern was seen"):
+        s.concerns.log(concern(made_vault, child, dsl_told_at=now - timedelta(days=1)))
+    with pytest.raises(NotFound):
+        s.concerns.log(concern(made_vault, 999))
+    # A few minutes' disagreement between clocks is tolerated; a 10,000-character note is fine.
+    s.concerns.log(concern(made_vault, child, seen_at=now + timedelta(minutes=2), facts="y" * 10_000))
+
+
+def test_recorded_words_are_never_rewritten(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    logged = s.concerns.log(concern(made_vault, child))
+    # The schema itself refuses a rewrite, whatever code runs.
+    with pytest.raises(sqlcipher3.IntegrityError, match="never rewritten"), s.context.transaction() as tx:
+        tx.execute("UPDATE concern SET facts = 'something else' WHERE id = ?", (logged.id,))
+    amended = s.concerns.amend(
+        logged.id, field="facts", new_text="A bruise on the RIGHT shin.", reason="Wrong leg"
+    )
+    assert (
+        amended.facts.startswith("A bruise about 2 cm")
+        and amended.current("facts") == "A bruise on the RIGHT shin."
+    )
+    first = amended.amendments[0]
+    assert (first.original, first.reason, first.amended_by) == (logged.facts, "Wrong leg", s.me.full_name)
+    twice = s.concerns.amend(logged.id, field="facts", new_text="Right shin, 3 cm.", reason="Measured")
+    assert twice.amendments[1].original == "A bruise on the RIGHT shin."
+    with pytest.raises(sqlcipher3.IntegrityError, match="never rewritten"), s.context.transaction() as tx:
+        tx.execute("UPDATE concern_amendment SET new_text = 'x'")
+    with pytest.raises(ValidationError, match="same as the current"):
+        s.concerns.amend(logged.id, field="facts", new_text="Right shin, 3 cm.", reason="Again")
+    with pytest.raises(ValidationError, match="Reason"):
+        s.concerns.amend(logged.id, field="opinion", new_text="Quiet", reason=" ")
+    with pytest.raises(ValidationError, match="Choose which part"):
+        s.concerns.amend(logged.id, field="category_id", new_text="2", reason="x")
+    # The search index follows the amendment.
+    assert [c.id for c in s.concerns.queue(search="measured shin")] == []
+    assert [c.id for c in s.concerns.queue(search="3 cm")] == [logged.id]
+
+
+def test_key_workers_read_only_what_they_wrote(made_vault: VaultUnderTest, child: int) -> None:
+    manager_concern = made_vault.session.concerns.log(concern(made_vault, child))
+    kw = key_worker(made_vault)
+    own = kw.concerns.log(concern(made_vault, child, facts="Hungry at breakfast club."))
+    assert kw.concerns.get(own.id).facts == "Hungry at breakfast club."
+    with pytest.raises(NotFound):
+        kw.concerns.get(manager_concern.id)
+    with pytest.raises(NotFound):
+        kw.concerns.amend(manager_concern.id, field="opinion", new_text="x", reason="y")
+    assert [c.id for c in kw.concerns.for_child(child)] == [own.id]
+    assert [c.id for c in kw.concerns.mine()] == [own.id]
+    with pytest.raises(PermissionDenied):
+        kw.concerns.queue()
+    with pytest.raises(PermissionDenied):
+        kw.concerns.review(own.id, note="Looks fine")
+    kw.concerns.amend(own.id, field="opinion", new_text="Possibly no breakfast at home.", reason="Forgot")
+    entries = kw.context.database.query(
+        "SELECT action, subject_id FROM audit_log WHERE actor_id = ? ORDER BY id", (kw.me.id,)
+    )
+    assert ("concern.viewed", str(own.id)) in [(e["action"], e["subject_id"]) for e in entries]
+
+
+def test_the_queue_puts_new_urgent_concerns_first_and_counts_them(
+    made_vault: VaultUnderTest, child: int
+) -> None:
+    s = made_vault.session
+    calm = s.concerns.log(concern(made_vault, child))
+    urgent = s.concerns.log(concern(made_vault, child, urgent=True))
+    reviewed = s.concerns.log(concern(made_vault, child, urgent=True))
+    s.concerns.review(reviewed.id, note="Spoke to mum.", review_date=date(2026, 9, 3))
+    assert [c.id for c in s.concerns.queue()] == [urgent.id, calm.id, reviewed.id]
+    counts = s.concerns.counts()
+    assert (counts.new, counts.urgent, counts.overdue) == (2, 1, 0)
+    made_vault.clock.advance(3 * 86400)
+    assert s.concerns.counts().overdue == 1
+    today = made_vault.clock.now().date()
+    assert [c.id for c in s.concerns.queue() if c.overdue(today)] == [reviewed.id]
+
+
+def test_actions_are_tracked_and_a_concern_closes_only_with_an_outcome(
+    made_vault: VaultUnderTest, child: int
+) -> None:
+    s = made_vault.session
+    logged = s.concerns.log(concern(made_vault, child))
+    with pytest.raises(ValidationError, match="already passed"):
+        s.concerns.add_action(logged.id, description="Call", assigned_to=s.me.id, due_date="2026-08-01")
+    with pytest.raises(ValidationError, match="current staff"):
+        s.concerns.add_action(logged.id, description="Call", assigned_to=999, due_date="2026-09-02")
+    got = s.concerns.add_action(
+        logged.id, description="Call the health visitor", assigned_to=s.me.id, due_date="2026-09-02"
+    )
+    assert got.status is ConcernStatus.REVIEWED and len(got.open_actions) == 1
+    made_vault.clock.advance(2 * 86400)
+    assert s.concerns.counts().overdue == 1
+    assert got.actions[0].overdue(made_vault.clock.now().date())
+    with pytest.raises(ValidationError, match="Outcome is needed"):
+        s.concerns.close(logged.id, outcome="")
+    with pytest.raises(ValidationError, match="1 action is still open"):
+        s.concerns.close(logged.id, outcome="Referred to early help")
+    s.concerns.complete_action(got.actions[0].id, note="Spoke to her; she will visit.")
+    with pytest.raises(ValidationError, match="already marked done"):
+        s.concerns.complete_action(got.actions[0].id)
+    closed = s.concerns.close(logged.id, outcome="Referred to early help")
+    assert closed.status is ConcernStatus.CLOSED and closed.outcome == "Referred to early help"
+    assert closed.closed_by == s.me.full_name
+    with pytest.raises(ValidationError, match="closed"):
+        s.concerns.review(logged.id, note="More")
+    with pytest.raises(sqlcipher3.IntegrityError, match="stays closed"), s.context.transaction() as tx:
+        tx.execute("UPDATE concern SET status = 'new' WHERE id = ?", (logged.id,))
+    # A closed concern can still be corrected (the correction is itself on record).
+    s.concerns.amend(logged.id, field="action_taken", new_text="Told the DSL at 10:15.", reason="Time added")
+    assert s.concerns.queue() == []
+    assert [c.id for c in s.concerns.queue(include_closed=True)] == [logged.id]
+
+
+def test_another_agencys_information_is_not_shareable_until_they_agree(
+    made_vault: VaultUnderTest, child: int
+) -> None:
+    s = made_vault.session
+    plain = s.concerns.log(concern(made_vault, child))
+    given = s.concerns.log(concern(made_vault, child, third_party_source="Health visiting team"))
+    assert plain.shareable and not given.shareable and given.third_party
+    with pytest.raises(ValidationError, match="not given by another agency"):
+        s.concerns.record_third_party_consent(plain.id)
+    assert s.concerns.record_third_party_consent(given.id).shareable
+    with pytest.raises(ValidationError, match="already recorded"):
+        s.concerns.record_third_party_consent(given.id)
+
+
+def test_categories_are_a_short_list_the_manager_edits(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    names = [c.name for c in s.concerns.categories()]
+    assert 5 <= len(names) <= 8 and all(c.guidance for c in s.concerns.categories())
+    added = s.concerns.add_category("Online safety", "What was seen on a screen, and whose.")
+    with pytest.raises(ValidationError, match="already a category"):
+        s.concerns.add_category("online SAFETY")
+    s.concerns.update_category(added.id, name="Online safety", guidance="Screens.", active=False)
+    assert "Online safety" not in [c.name for c in s.concerns.categories()]
+    assert "Online safety" in [c.name for c in s.concerns.categories(include_inactive=True)]
+    with pytest.raises(ValidationError, match="no longer in use"):
+        s.concerns.log(concern(made_vault, child, category_id=added.id))
+    for category in s.concerns.categories()[:-1]:
+        s.concerns.update_category(category.id, name=category.name, guidance=category.guidance, active=False)
+    last = s.concerns.categories()[0]
+    with pytest.raises(ValidationError, match="at least one"):
+        s.concerns.update_category(last.id, name=last.name, guidance="", active=False)
+
+
+def test_search_over_concern_text_folds_accents(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    one = s.concerns.log(concern(made_vault, child, child_words="Мама сказала, что я плохой"))
+    s.concerns.log(concern(made_vault, child, facts="Crying at drop-off, asked for Zoë."))
+    assert [c.id for c in s.concerns.queue(search="мама")] == [one.id]
+    assert len(s.concerns.queue(search="zoe")) == 1
+    assert s.concerns.queue(search='"') == []
+    entry = s.audit.entries(limit=1)[0]
+    assert entry.action == "concern.listed" and entry.detail["searched"] is True
+
+
+def test_parent_contacts_may_be_anonymous_and_are_read_within_scope(
+    made_vault: VaultUnderTest, child: int
+) -> None:
+    s, now = made_vault.session, made_vault.clock.now()
+    named = s.parent_contacts.log(
+        NewParentContact(
+            now, ContactKind.CALL, "Asked about the trip", who="Anna Nowak (mother)", child_id=child
+        )
+    )
+    anonymous = s.parent_contacts.log(NewParentContact(now, "visit", "Worried about another child's bruises"))
+    assert not named.anonymous and anonymous.anonymous and anonymous.child_id is None
+    with pytest.raises(ValidationError, match="future"):
+        s.parent_contacts.log(NewParentContact(now + timedelta(hours=1), "call", "x"))
+    with pytest.raises(ValidationError, match="how they got in touch"):
+        s.parent_contacts.log(NewParentContact(now, "pigeon", "x"))
+    assert [p.id for p in s.parent_contacts.entries(child_id=child)] == [named.id]
+    assert len(s.parent_contacts.entries()) == 2
+    kw = key_worker(made_vault)
+    assert kw.parent_contacts.entries() == []
+    own = kw.parent_contacts.log(NewParentContact(now, "call", "Running late", who="Piotr"))
+    assert [p.id for p in kw.parent_contacts.entries()] == [own.id]
