@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QStackedWidget, QVBoxLayout, QWidget
 
+from app.concerns import QueueCounts
 from app.drafts import Draft
 from app.policy.permissions import Action
 from app.session import Session
+from ui import operations
 from ui.areas import Area
 from ui.areas.audit import AuditArea
 from ui.areas.home import HomeArea
@@ -31,8 +33,25 @@ class AreaSpec:
     make: Callable[[Session], Area]
 
 
+def _children(session: Session) -> Area:
+    from ui.areas.children import ChildrenArea  # loaded when first opened, not at start-up
+
+    return ChildrenArea(session)
+
+
+def _concerns(session: Session) -> Area:
+    from ui.areas.concerns import ConcernsArea
+
+    return ConcernsArea(session)
+
+
+CONCERNS = "Concerns"
+BADGE_REFRESH_MS = 60_000  # the DSL sees a new concern within a minute without opening the area
+
 AREAS: tuple[AreaSpec, ...] = (
     AreaSpec("Home", None, HomeArea),
+    AreaSpec("Children", Action.CHILD_READ, _children),
+    AreaSpec(CONCERNS, Action.CONCERN_CREATE, _concerns),
     AreaSpec("Staff", Action.STAFF_MANAGE, StaffArea),
     AreaSpec("Settings", Action.SETTINGS_MANAGE, SettingsArea),
     AreaSpec("Audit", Action.AUDIT_VIEW, AuditArea),
@@ -80,7 +99,47 @@ class Workspace(QWidget):
                 "If that was not you, tell the manager."
             )
         self.setFocusProxy(self.nav)
+        self.badge_timer = QTimer(self)
+        self.badge_timer.setInterval(BADGE_REFRESH_MS)
+        self.badge_timer.timeout.connect(self.refresh_badge)
+        if session.may(Action.CONCERN_REVIEW) and any(spec.title == CONCERNS for spec in self.specs):
+            self.badge_timer.start()
+            self.refresh_badge()
         self.nav.setCurrentRow(0)
+
+    def refresh_badge(self) -> None:
+        """Ask the core how many concerns wait for the DSL (numbers only, never names)."""
+        if not self.session.is_open:
+            return
+        operations.run(
+            self,
+            lambda _p: self.session.concerns.counts(),
+            label="Checking for new concerns…",
+            on_success=self.show_badge,
+            on_failure=lambda _error: True,  # the badge is a convenience; the queue shows the truth
+        )
+
+    def show_badge(self, counts: QueueCounts) -> None:
+        """"Concerns (3 new, 1 urgent)" on the navigation, bold and red while any is urgent."""
+        for row, spec in enumerate(self.specs):
+            if spec.title != CONCERNS:
+                continue
+            item = self.nav.item(row)
+            if item is None:
+                return
+            parts = []
+            if counts.new:
+                parts.append(f"{counts.new} new")
+            if counts.urgent:
+                parts.append(f"{counts.urgent} urgent")
+            if counts.overdue:
+                parts.append(f"{counts.overdue} overdue")
+            item.setText(f"{CONCERNS} ({', '.join(parts)})" if parts else CONCERNS)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, item.text())
+            font = QFont(item.font())
+            font.setBold(bool(counts.urgent or counts.new))
+            item.setFont(font)
+            item.setForeground(QBrush(QColor("#a4000f")) if counts.urgent else QBrush())
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -105,6 +164,9 @@ class Workspace(QWidget):
             area = spec.make(self.session)
             area.setObjectName(f"{spec.title.lower()}Area")
             self._areas[spec.title] = area
+            counts_changed = getattr(area, "counts_changed", None)
+            if counts_changed is not None:
+                counts_changed.connect(self.show_badge)
             self.stack.addWidget(area)
             self.area_created.emit(area)
         self.stack.setCurrentWidget(area)
@@ -121,6 +183,7 @@ class Workspace(QWidget):
         return False
 
     def forget(self) -> None:
+        self.badge_timer.stop()
         for area in self._areas.values():
             area.forget()
         self.notice.clear()
