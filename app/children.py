@@ -19,7 +19,7 @@ from typing import Any, NewType, NoReturn
 
 from app import names, validation
 from app.audit import AuditAction
-from app.clock import from_text, to_text
+from app.clock import from_text, local_today, to_text
 from app.errors import NotFound, PermissionDenied, SharewiseError, ValidationError
 from app.policy.permissions import Action, Role, Scope
 from app.session_context import SessionContext
@@ -474,7 +474,7 @@ class ChildrenService:
     # --- helpers ------------------------------------------------------------------------------
 
     def _today(self) -> date:
-        return self._ctx.clock.now().date()
+        return local_today(self._ctx.clock)
 
     def _now(self) -> str:
         return to_text(self._ctx.clock.now())

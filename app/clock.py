@@ -6,7 +6,7 @@ Every timestamp the core stores is UTC, written as ISO 8601 with seconds.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 
@@ -48,3 +48,9 @@ def to_text(when: datetime) -> str:
 
 def from_text(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def local_today(clock: Clock) -> date:
+    """Today's date on this PC's calendar (in England, an hour after UTC in summer), for due
+    dates, review dates and "on roll": a review due today is due from local midnight."""
+    return clock.now().astimezone().date()

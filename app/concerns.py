@@ -21,7 +21,7 @@ from typing import Any, NewType
 from app import children, names, validation
 from app.audit import AuditAction
 from app.children import ChildId
-from app.clock import from_text, to_text
+from app.clock import from_text, local_today, to_text
 from app.errors import NotFound, ValidationError
 from app.policy.permissions import Action, Role, Scope
 from app.session_context import SessionContext
@@ -277,7 +277,7 @@ class ConcernService:
         return self._ctx.clock.now()
 
     def _today(self) -> date:
-        return self._ctx.clock.now().date()
+        return local_today(self._ctx.clock)
 
     # --- categories ---------------------------------------------------------------------------
 
