@@ -520,6 +520,10 @@ class ChildrenService:
     ) -> list[ChildSummary]:
         """Children matching the search words (names of the child or a carer) and filters."""
         self._ctx.require(Action.CHILD_READ)
+        try:
+            enrolment = Enrolment(enrolment)  # a combo box hands back the plain string
+        except ValueError as exc:
+            raise ValidationError("enrolment", "Choose on roll, left or all.") from exc
         where: list[str] = []
         params: list[Any] = []
         query = fts_query(search)

@@ -242,6 +242,9 @@ def test_filters_on_roll_left_key_worker_and_room(made_vault: VaultUnderTest) ->
 
     assert legal() == ["Aoife Byrne", "Søren Berg"]  # leaving later this year: still on roll
     assert legal(enrolment=Enrolment.LEFT) == ["Chloé Martin"]
+    assert legal(enrolment="left") == ["Chloé Martin"]  # the value a combo box hands back
+    with pytest.raises(ValidationError):
+        legal(enrolment="gone")
     assert len(legal(enrolment=Enrolment.ALL)) == 3
     assert legal(key_worker_id=kw) == ["Aoife Byrne"]
     assert legal(room="Acorns", enrolment=Enrolment.ALL) == ["Chloé Martin", "Søren Berg"]
