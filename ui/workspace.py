@@ -125,8 +125,6 @@ class Workspace(QWidget):
             if spec.title != CONCERNS:
                 continue
             item = self.nav.item(row)
-            if item is None:
-                return
             parts = []
             if counts.new:
                 parts.append(f"{counts.new} new")
