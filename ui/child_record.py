@@ -429,6 +429,8 @@ class ChildRecordView(QWidget):
         self.coded_button.setToolTip(
             "For sending where it could be seen by others: the child and carers appear only as initials."
         )
+        # Printing is the DSL's and manager's (the core refuses others); no point offering it.
+        self.print_button.setVisible(self.session.may(Action.CONCERN_REVIEW))
         self.coded_button.setVisible(self.session.may(Action.CONCERN_REVIEW))
         row = QHBoxLayout()
         row.addWidget(self.print_button)
