@@ -1,26 +1,55 @@
 """A throwaway demo vault with fictional people, for trying Sharewise and for screenshots.
 
 Demo accounts get known passwords (printed by ``python -m app demo``) and are marked so the
-program can show a "Demo data — fictional" banner. Later issues add children and records here.
+program can show a "Demo data — fictional" banner. The vault also holds about forty fictional
+children (``resources/demo/children.json``) with carers, contacts, professionals, agency visits,
+parent contacts and a year of concerns in every state, so every screen has something to show.
+
+Everything goes in through the session's core API, as the people who would do it: the manager
+adds the children, key workers log their own concerns, the DSL reviews. To make the records
+look lived-in, the vault is built on a clock that starts a little over a year ago and moves
+forwards through the year, so review dates, action dates and the audit log all read as they
+would after a year of use. The clock only ever moves forwards, so the audit log stays in order.
+
+Each sign-in costs one Argon2id derivation, so the key workers sign in for a few sittings (a
+handful of concerns written up at the end of the day) rather than once per concern.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from app.audit import AuditAction
-from app.clock import Clock
+from app.children import CarerDetails, Child, ChildDetails, ContactDetails, ProfessionalDetails, VisitDetails
+from app.clock import Clock, SystemClock
+from app.concerns import NewConcern
+from app.parent_contacts import ContactKind, NewParentContact
 from app.policy.permissions import Role
+from app.session import Session
 from app.settings import ProviderProfile
 from app.staff import NewStaff
+from app.vault import kdf
 from app.vault.device import DeviceKeyring
 from app.vault.kdf import KdfParams
 from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
+
+SEED = 20260901  # the same demo every time
+HISTORY_DAYS = 400  # the vault was "set up" this long before now
+DAYS_PER_MONTH = 30.44
+MANAGER = "zoe"  # adds the children, and as DSL reviews concerns
+_SITTING = time(15, 0)  # key workers write up at the end of the day (UTC), one after another
+_REVIEW = time(8, 15)  # the DSL's morning
+_DONE = time(11, 0)
+_CLOSE = time(12, 0)
+_SAME_DAY = time(16, 30)  # an urgent concern is looked at the same afternoon
 
 
 @dataclass(frozen=True)
@@ -40,10 +69,19 @@ class DemoVault:
     recovery_key: RecoveryKey
 
 
-def demo_data() -> dict[str, Any]:
-    text = resources.files("resources").joinpath("demo/setting.json").read_text("utf-8")
+def _resource(name: str) -> dict[str, Any]:
+    text = resources.files("resources").joinpath(f"demo/{name}").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
+
+
+def demo_data() -> dict[str, Any]:
+    return _resource("setting.json")
+
+
+def demo_children() -> dict[str, Any]:
+    """The fictional families, professionals, visits, parent contacts and concerns."""
+    return _resource("children.json")
 
 
 def demo_accounts() -> tuple[DemoAccount, ...]:
@@ -59,6 +97,379 @@ def demo_accounts() -> tuple[DemoAccount, ...]:
     )
 
 
+class _BuildClock:
+    """The clock the demo is built on: set to each moment in turn, never backwards, so the
+    audit log reads in order even when two steps fall in the same second."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def move_to(self, when: datetime) -> None:
+        self._now = max(when, self._now + timedelta(seconds=1))
+
+    def advance(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
+
+
+@dataclass(order=True)
+class _Step:
+    at: datetime
+    order: int
+    actor: str = field(compare=False)
+    run: Callable[[Session], None] = field(compare=False)
+
+
+def _at(day: date, moment: time, minutes: float = 0) -> datetime:
+    return datetime.combine(day, moment, UTC) + timedelta(minutes=minutes)
+
+
+class _Builder:
+    """Fills a new demo vault through the core API. One instance per vault."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        session: Session,
+        clock: _BuildClock,
+        now: datetime,
+        accounts: tuple[DemoAccount, ...],
+    ) -> None:
+        self._vault = vault
+        self._session = session
+        self._actor = MANAGER
+        self._clock = clock
+        self._now = now
+        self._today = now.date()
+        self._passwords = {a.username: a.password for a in accounts}
+        self._rng = random.Random(SEED)  # noqa: S311 - fictional data, not a secret
+        self._staff = {p.username: int(p.id) for p in session.staff.accounts()}
+        self._children: dict[str, int] = {}
+        self._starts: dict[str, date] = {}
+        self._concerns: dict[str, int] = {}
+        self._categories: dict[str, int] = {}
+        self._steps: list[_Step] = []
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _day(self, days_ago: float) -> date:
+        return self._today - timedelta(days=round(days_ago))
+
+    def _minutes(self, low: int, high: int) -> int:
+        return self._rng.randint(low, high)
+
+    def _step(self, at: datetime, actor: str, run: Callable[[Session], None]) -> None:
+        self._steps.append(_Step(at, len(self._steps), actor, run))
+
+    def _as(self, actor: str) -> Session:
+        """The session of ``actor``, signing the current person out and them in if need be."""
+        if actor != self._actor:
+            self._session.close()
+            self._session = self._vault.sign_in(actor, self._passwords[actor])
+            self._actor = actor
+            self._clock.advance(20)
+        return self._session
+
+    def finish(self) -> None:
+        self._session.close()
+
+    # --- the children, at set-up --------------------------------------------------------------
+
+    def add_families(self, families: list[dict[str, Any]]) -> None:
+        """Every child with carers (siblings share them), contacts and who may not know what."""
+        session = self._session
+        births: dict[str, date] = {}
+        for family in families:
+            carers: dict[str, int] = {}
+            for spec in family["children"]:
+                self._clock.advance(self._minutes(2, 5) * 60)
+                record = self._add_child(session, family, spec, births)
+                child_id = int(record.id)
+                for carer in family["carers"]:
+                    name = str(carer["name"])
+                    if name in carers:
+                        record = session.children.link_carer(
+                            child_id,
+                            carers[name],
+                            relationship=str(carer["relationship"]),
+                            parental_responsibility=bool(carer["parental_responsibility"]),
+                            lives_with=bool(carer["lives_with"]),
+                        )
+                        continue
+                    before = {c.id for c in record.carers}
+                    record = session.children.add_carer(
+                        child_id,
+                        CarerDetails(
+                            full_name=name,
+                            relationship=str(carer["relationship"]),
+                            parental_responsibility=bool(carer["parental_responsibility"]),
+                            lives_with=bool(carer["lives_with"]),
+                            address=str(carer.get("address", "")),
+                            phone=str(carer.get("phone", "")),
+                            email=str(carer.get("email", "")),
+                        ),
+                    )
+                    (carers[name],) = {int(c.id) for c in record.carers if c.id not in before}
+                for contact in family["contacts"]:
+                    session.children.add_contact(
+                        child_id,
+                        ContactDetails(
+                            full_name=str(contact["full_name"]),
+                            phone=str(contact["phone"]),
+                            relationship=str(contact.get("relationship", "")),
+                            may_collect=bool(contact.get("may_collect", False)),
+                        ),
+                    )
+                for rule in family.get("withheld", []):
+                    session.children.set_withheld(
+                        child_id, carers[str(rule["carer"])], [carers[str(n)] for n in rule["from"]]
+                    )
+
+    def _add_child(
+        self, session: Session, family: Mapping[str, Any], spec: Mapping[str, Any], births: dict[str, date]
+    ) -> Child:
+        ref = str(spec["id"])
+        twin = spec.get("twin_of")
+        born = (
+            births[str(twin)]
+            if twin
+            else self._day(float(spec["age_months"]) * DAYS_PER_MONTH + self._minutes(0, 20))
+        )
+        births[ref] = born
+        started = max(
+            born + timedelta(days=270),
+            self._day(float(spec["started_months_ago"]) * DAYS_PER_MONTH + self._minutes(0, 10)),
+        )
+        leaving = spec.get("leaving_in_days")
+        circumstances = spec.get("family_circumstances")
+        child = session.children.add(
+            ChildDetails(
+                legal_name=str(spec["legal_name"]),
+                known_as=str(spec.get("known_as", "")),
+                date_of_birth=born,
+                start_date=started,
+                sex_gender=str(spec.get("sex_gender", "")),
+                address=str(family["address"]),
+                phone=str(family.get("home_phone", "")),
+                leaving_date=None if leaving is None else self._today + timedelta(days=int(leaving)),
+                destination=str(spec.get("destination", "")),
+                room=str(spec["room"]),
+                key_worker_id=self._staff[str(spec["key_worker"])],
+                additional_needs=str(spec.get("additional_needs", "")),
+                medical_notes=str(spec.get("medical_notes", "")),
+                sessions_per_week=int(spec.get("sessions_per_week", 0)),
+                attendance_pattern=str(spec.get("attendance_pattern", "")),
+                family_circumstances=None if circumstances is None else str(circumstances),
+            )
+        )
+        self._children[ref] = int(child.id)
+        self._starts[ref] = started
+        return child
+
+    # --- the year that followed ---------------------------------------------------------------
+
+    def plan_professionals(self, professionals: list[dict[str, Any]]) -> None:
+        for spec in professionals:
+            child = self._children[str(spec["child"])]
+            start = self._day(float(spec["from_days_ago"]))
+            details = ProfessionalDetails(
+                agency=str(spec["agency"]),
+                full_name=str(spec["full_name"]),
+                role=str(spec.get("role", "")),
+                contact=str(spec.get("contact", "")),
+                from_date=start,
+            )
+            when = max(_at(start, _REVIEW, self._minutes(60, 180)), self._clock.now())
+            ended = spec.get("to_days_ago")
+
+            def add(s: Session, child: int = child, details: ProfessionalDetails = details) -> None:
+                s.children.add_professional(child, details)
+
+            self._step(when, MANAGER, add)
+            if ended is not None:
+                end = self._day(float(ended))
+
+                def no_longer_involved(
+                    s: Session, child: int = child, details: ProfessionalDetails = details, end: date = end
+                ) -> None:
+                    record = s.children.get(child)
+                    (found,) = [p for p in record.professionals if p.full_name == details.full_name]
+                    s.children.update_professional(child, found.id, replace(details, to_date=end))
+
+                self._step(_at(end, _REVIEW, self._minutes(60, 180)), MANAGER, no_longer_involved)
+
+    def plan_visits(self, visits: list[dict[str, Any]]) -> None:
+        for spec in visits:
+            child = self._children[str(spec["child"])]
+            visited = _at(self._day(float(spec["days_ago"])), time(int(spec["hour"])), self._minutes(0, 30))
+            details = VisitDetails(
+                visitor=str(spec["visitor"]),
+                agency=str(spec["agency"]),
+                visited_at=visited,
+                purpose=str(spec["purpose"]),
+                supervised_by=self._staff[str(spec["supervised_by"])],
+            )
+
+            def log(s: Session, child: int = child, details: VisitDetails = details) -> None:
+                s.children.log_visit(child, details)
+
+            self._step(visited + timedelta(minutes=75), MANAGER, log)
+
+    def plan_parent_contacts(self, contacts: list[dict[str, Any]]) -> None:
+        for spec in contacts:
+            ref = spec.get("child")
+            when = _at(self._day(float(spec["days_ago"])), time(int(spec["hour"])), self._minutes(0, 40))
+            contact = NewParentContact(
+                contact_at=when,
+                kind=ContactKind(str(spec["kind"])),
+                about=str(spec["about"]),
+                who=str(spec.get("who", "")),
+                action=str(spec.get("action", "")),
+                child_id=None if ref is None else self._children[str(ref)],
+            )
+
+            def log(s: Session, contact: NewParentContact = contact) -> None:
+                s.parent_contacts.log(contact)
+
+            self._step(when + timedelta(minutes=10), MANAGER, log)
+
+    def plan_concerns(self, concerns: list[dict[str, Any]]) -> None:
+        """Each concern and what followed it. A key worker's concerns of one day are written up
+        in one sitting; the DSL reviews the next morning (an urgent one the same afternoon)."""
+        sittings: dict[tuple[str, float], int] = {}  # (author, days ago) -> concerns so far
+        slots: dict[tuple[str, float], int] = {}  # several key workers on one day: one after another
+        for spec in concerns:
+            author = str(spec["author"])
+            if "hours_ago" in spec:
+                logged = self._now - timedelta(hours=float(spec["hours_ago"]))
+                day = logged.date()
+                seen = logged - timedelta(minutes=self._minutes(45, 90))
+            else:
+                day = self._day(float(spec["days_ago"]))
+                seen = _at(day, time(int(spec.get("seen_hour", 10))), self._minutes(0, 50))
+                if author == MANAGER:
+                    logged = seen + timedelta(minutes=self._minutes(20, 40))
+                else:
+                    sitting = (author, float(spec["days_ago"]))
+                    slot = slots.setdefault(sitting, sum(1 for _author, d in slots if d == sitting[1]))
+                    place = sittings.get(sitting, 0)
+                    sittings[sitting] = place + 1
+                    logged = _at(day, _SITTING, 25 * slot + 6 * place + self._minutes(0, 4))
+            ref = str(spec["child"])
+            if day < self._starts[ref] + timedelta(days=7):
+                raise ValueError(f"demo concern {spec['key']} is from before the child started")
+            self._plan_concern(spec, author, day, seen, logged)
+
+    def _plan_concern(
+        self, spec: Mapping[str, Any], author: str, day: date, seen: datetime, logged: datetime
+    ) -> None:
+        key = str(spec["key"])
+        child = self._children[str(spec["child"])]
+        told = None
+        if author != MANAGER:
+            told = seen + timedelta(minutes=int(spec.get("told_after_minutes", 20)))
+        new = NewConcern(
+            child_id=child,
+            seen_at=seen,
+            category_id=None,
+            facts=str(spec["facts"]),
+            child_words=str(spec.get("child_words", "")),
+            opinion=str(spec.get("opinion", "")),
+            action_taken=str(spec.get("action_taken", "")),
+            dsl_told_at=told,
+            urgent=bool(spec.get("urgent", False)),
+            third_party_source=str(spec.get("third_party_source", "")),
+        )
+        category = str(spec["category"])
+
+        def log(s: Session) -> None:
+            if not self._categories:
+                self._categories.update({c.name: int(c.id) for c in s.concerns.categories()})
+            concern = s.concerns.log(replace(new, category_id=self._categories[category]))
+            self._concerns[key] = int(concern.id)
+
+        self._step(logged, author, log)
+        amend = spec.get("amend")
+        if amend:
+
+            def correct(s: Session, amend: Mapping[str, Any] = amend) -> None:
+                s.concerns.amend(
+                    self._concerns[key],
+                    field=str(amend["field"]),
+                    new_text=str(amend["new_text"]),
+                    reason=str(amend["reason"]),
+                )
+
+            self._step(logged + timedelta(minutes=3), author, correct)
+        last = logged
+        review = spec.get("review")
+        if review:
+            after = int(review["after_days"])
+            reviewed = (
+                _at(day, _SAME_DAY, self._minutes(0, 10))
+                if after == 0
+                else _at(day + timedelta(days=after), _REVIEW, self._minutes(0, 40))
+            )
+            again = review.get("look_again_days")
+            look_again = None if again is None else reviewed.date() + timedelta(days=int(again))
+
+            def dsl_review(
+                s: Session, note: str = str(review["note"]), when: date | None = look_again
+            ) -> None:
+                s.concerns.review(self._concerns[key], note=note, review_date=when)
+
+            self._step(reviewed, MANAGER, dsl_review)
+            last = reviewed
+            for number, action in enumerate(spec.get("actions", [])):
+                last = self._plan_action(key, action, day, reviewed + timedelta(minutes=2 + number), last)
+        close = spec.get("close")
+        if close:
+            closed = _at(day + timedelta(days=int(close["after_days"])), _CLOSE, self._minutes(0, 40))
+            if closed <= last:
+                raise ValueError(f"demo concern {key} closes before its review or actions")
+
+            def close_it(s: Session, outcome: str = str(close["outcome"])) -> None:
+                s.concerns.close(self._concerns[key], outcome=outcome)
+
+            self._step(closed, MANAGER, close_it)
+
+    def _plan_action(
+        self, key: str, action: Mapping[str, Any], day: date, added: datetime, last: datetime
+    ) -> datetime:
+        holder: list[int] = []
+
+        def add(s: Session) -> None:
+            concern = s.concerns.add_action(
+                self._concerns[key],
+                description=str(action["description"]),
+                assigned_to=self._staff[str(action["to"])],
+                due_date=added.date() + timedelta(days=int(action["due_days"])),
+            )
+            holder.append(int(concern.actions[-1].id))
+
+        self._step(added, MANAGER, add)
+        done_after = action.get("done_after_days")
+        if done_after is None:
+            return max(last, added)
+        done = _at(day + timedelta(days=int(done_after)), _DONE, self._minutes(0, 40))
+
+        def complete(s: Session) -> None:
+            s.concerns.complete_action(holder[0], note=str(action.get("done_note", "")))
+
+        self._step(done, MANAGER, complete)
+        return max(last, done)
+
+    def run(self) -> None:
+        """Every planned step in time order, each by its person, on the moving clock."""
+        for step in sorted(self._steps):
+            if step.at > self._now:
+                raise ValueError("demo step planned in the future")
+            self._clock.move_to(step.at)
+            step.run(self._as(step.actor))
+
+
 def create_demo_vault(
     folder: Path,
     *,
@@ -66,25 +477,33 @@ def create_demo_vault(
     clock: Clock | None = None,
     kdf_params: KdfParams | None = None,
 ) -> DemoVault:
-    """Create the demo vault in ``folder`` (which must not hold a vault) and close it."""
+    """Create the demo vault in ``folder`` (which must not hold a vault) and close it.
+
+    ``clock`` gives "now" (the records are dated up to it). ``kdf_params`` defaults to the
+    floor: the vault is thrown away and guards only fictional people, and every demo account's
+    sign-in during the build costs one derivation.
+    """
     data = demo_data()
     provider = ProviderProfile(**data["provider"])
     accounts = demo_accounts()
     first, others = accounts[0], accounts[1:]
+    now = (clock or SystemClock()).now()
+    build_clock = _BuildClock(_at(now.date() - timedelta(days=HISTORY_DAYS), time(8, 0)))
     created = Vault.create(
         folder,
         provider=provider,
         manager=NewStaff(first.username, first.full_name, first.roles, first.job_title),
         password=first.password,
         keyring=keyring,
-        clock=clock,
-        kdf_params=kdf_params,
+        clock=build_clock,
+        kdf_params=kdf_params or kdf.floor(),
         demo=True,
     )
     try:
         session = created.session
         ctx = session.context
         for account in others:
+            build_clock.advance(60)
             person, _one_time = session.staff.add(
                 NewStaff(account.username, account.full_name, account.roles, account.job_title)
             )
@@ -95,7 +514,24 @@ def create_demo_vault(
                 ctx.keys.set_staff_password(
                     tx, staff_id=person.id, username=person.username, password=account.password
                 )
-        session.close()
+        _fill(created.vault, session, build_clock, now, accounts)
     finally:
         created.vault.close()
     return DemoVault(Path(folder), provider, accounts, created.recovery_key)
+
+
+def _fill(
+    vault: Vault, session: Session, clock: _BuildClock, now: datetime, accounts: tuple[DemoAccount, ...]
+) -> None:
+    children = demo_children()
+    builder = _Builder(vault, session, clock, now, accounts)
+    try:
+        clock.advance(3600)
+        builder.add_families(children["families"])
+        builder.plan_professionals(children["professionals"])
+        builder.plan_visits(children["visits"])
+        builder.plan_parent_contacts(children["parent_contacts"])
+        builder.plan_concerns(children["concerns"])
+        builder.run()
+    finally:
+        builder.finish()
