@@ -122,6 +122,16 @@ class _Step:
     run: Callable[[Session], None] = field(compare=False)
 
 
+def _in_opening_hours(when: datetime) -> datetime:
+    """The latest moment at or before ``when`` inside nursery hours (09:00-17:00), so a demo made
+    at night does not show concerns seen at 3 a.m."""
+    if when.hour < 9:
+        return datetime.combine(when.date() - timedelta(days=1), time(16, 30), UTC) - timedelta(minutes=when.minute)
+    if when.hour >= 17:
+        return datetime.combine(when.date(), time(16, 30), UTC) - timedelta(minutes=when.minute)
+    return when
+
+
 def _at(day: date, moment: time, minutes: float = 0) -> datetime:
     return datetime.combine(day, moment, UTC) + timedelta(minutes=minutes)
 
@@ -343,7 +353,7 @@ class _Builder:
         for spec in concerns:
             author = str(spec["author"])
             if "hours_ago" in spec:
-                logged = self._now - timedelta(hours=float(spec["hours_ago"]))
+                logged = _in_opening_hours(self._now - timedelta(hours=float(spec["hours_ago"])))
                 day = logged.date()
                 seen = logged - timedelta(minutes=self._minutes(45, 90))
             else:

@@ -46,6 +46,7 @@ def _concerns(session: Session) -> Area:
 
 
 CONCERNS = "Concerns"
+NAV_WIDTH, NAV_MAX_WIDTH = 220, 360
 BADGE_REFRESH_MS = 60_000  # the DSL sees a new concern within a minute without opening the area
 
 AREAS: tuple[AreaSpec, ...] = (
@@ -76,7 +77,7 @@ class Workspace(QWidget):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Areas")
-        self.nav.setMaximumWidth(220)
+        self.nav.setFixedWidth(NAV_WIDTH)
         for spec in self.specs:
             self.nav.addItem(spec.title)
         self.stack = QStackedWidget()
@@ -138,6 +139,12 @@ class Workspace(QWidget):
             font.setBold(bool(counts.urgent or counts.new))
             item.setFont(font)
             item.setForeground(QBrush(QColor("#a4000f")) if counts.urgent else QBrush())
+            self._fit_navigation()
+
+    def _fit_navigation(self) -> None:
+        """Wide enough for the longest entry (the badge), so it is never cut off mid-word."""
+        wanted = self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 12
+        self.nav.setFixedWidth(max(NAV_WIDTH, min(NAV_MAX_WIDTH, wanted)))
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
