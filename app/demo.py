@@ -125,11 +125,10 @@ class _Step:
 def _in_opening_hours(when: datetime) -> datetime:
     """The latest moment at or before ``when`` inside nursery hours (09:00-17:00), so a demo made
     at night does not show concerns seen at 3 a.m."""
-    if when.hour < 9:
-        return datetime.combine(when.date() - timedelta(days=1), time(16, 30), UTC) - timedelta(minutes=when.minute)
-    if when.hour >= 17:
-        return datetime.combine(when.date(), time(16, 30), UTC) - timedelta(minutes=when.minute)
-    return when
+    if 9 <= when.hour < 17:
+        return when
+    day = when.date() - timedelta(days=1) if when.hour < 9 else when.date()
+    return datetime.combine(day, time(16, 30), UTC) - timedelta(minutes=when.minute)
 
 
 def _at(day: date, moment: time, minutes: float = 0) -> datetime:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NewType
 
-from app import usernames, validation
+from app import names, usernames, validation
 from app.audit import AuditAction
 from app.clock import to_text
 from app.errors import NotFound, ValidationError
@@ -105,11 +105,13 @@ def load(database: Database, staff_id: int) -> Staff | None:
 
 def load_all(database: Database, *, include_inactive: bool) -> list[Staff]:
     where = "" if include_inactive else "WHERE active = 1"
-    rows = database.query(f"SELECT * FROM staff {where} ORDER BY full_name COLLATE NOCASE, id")  # noqa: S608
+    rows = database.query(f"SELECT * FROM staff {where} ORDER BY id")  # noqa: S608
     roles: dict[int, set[Role]] = {}
     for r in database.query("SELECT staff_id, role FROM staff_role"):
         roles.setdefault(int(r["staff_id"]), set()).add(Role(r["role"]))
-    return [_row_to_staff(row, frozenset(roles.get(int(row["id"]), set()))) for row in rows]
+    found = [_row_to_staff(row, frozenset(roles.get(int(row["id"]), set()))) for row in rows]
+    # SQLite's NOCASE folds ASCII only, which put Łucja after Zoë; fold every script instead.
+    return sorted(found, key=lambda person: names.sort_key(person.full_name))
 
 
 def insert(tx: Database, new: NewStaff, *, created_at: str, must_change_password: bool) -> StaffId:

@@ -150,3 +150,10 @@ def test_the_manager_password_still_works_after_staff_changes(made_vault: VaultU
     made_vault.add_person("lan", "Nguyễn Thị Lan", {Role.KEY_WORKER}, "silver pebble orchard")
     made_vault.session.close()
     assert made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD).me.has(Role.MANAGER)
+
+
+def test_staff_are_listed_in_name_order_whatever_the_script(made_vault: VaultUnderTest) -> None:
+    made_vault.add_person("lucja", "Łucja Kowalska", {Role.KEY_WORKER}, "quiet meadow compass")
+    made_vault.add_person("aoife", "aoife Byrne", {Role.KEY_WORKER}, "copper violin garden")
+    shown = [p.full_name for p in made_vault.session.staff.accounts()]
+    assert shown == ["aoife Byrne", "Łucja Kowalska", "Zoë Adams"]
