@@ -34,6 +34,7 @@ CategoryId = NewType("CategoryId", int)
 
 NOTE_LIMIT = validation.LONG_TEXT_LIMIT
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks on two PCs disagree a little
+SEARCH_LIMIT = 200  # matches a search returns; the window asks for more words beyond that
 
 # The parts of a concern a correction may change, with the words the form uses for them.
 AMENDABLE: Mapping[str, str] = {
@@ -221,9 +222,9 @@ _SUMMARY_SQL = """
 SELECT c.id, c.child_id, ch.known_as, ch.legal_name, cat.name AS category, c.urgent, c.status,
        c.seen_at, c.author_id, s.full_name AS author_name, c.review_date, c.third_party_source,
        (SELECT count(*) FROM concern_action a
-            WHERE a.concern_id = c.id AND a.done_at IS NULL) AS open_actions,
-       (SELECT count(*) FROM concern_action a WHERE a.concern_id = c.id AND a.done_at IS NULL
-            AND a.due_date < :today) AS overdue_actions
+            WHERE a.concern_id = c.id AND +a.done_at IS NULL) AS open_actions,
+       (SELECT count(*) FROM concern_action a WHERE a.concern_id = c.id AND +a.done_at IS NULL
+            AND +a.due_date < :today) AS overdue_actions
 FROM concern c
 JOIN child ch ON ch.id = c.child_id
 JOIN concern_category cat ON cat.id = c.category_id
@@ -463,14 +464,22 @@ class ConcernService:
         self, where: str, search: str, include_closed: bool, order: str, which: str
     ) -> list[ConcernSummary]:
         params: dict[str, Any] = {}
+        if not include_closed:
+            where += " AND c.status <> 'closed'"
         if search.strip():
             query = children.fts_query(search)
             if query is None:
                 return []
             where += " AND c.id IN (SELECT rowid FROM concern_search WHERE concern_search MATCH :q)"
             params["q"] = query
-        if not include_closed:
-            where += " AND c.status <> 'closed'"
+            # A few typed letters can match thousands of concerns over the years: pick the first
+            # SEARCH_LIMIT in the list's order cheaply, then build summaries for those alone.
+            first = self._ctx.database.query(
+                f"SELECT c.id FROM concern c WHERE 1 = 1 {where} ORDER BY {order} LIMIT {SEARCH_LIMIT}",  # noqa: S608
+                {"me": self._ctx.actor.id, **params},
+            )
+            where = f" AND c.id IN ({','.join(str(int(r['id'])) for r in first) or 'NULL'})"
+            params = {}
         found = self._summaries(where, params, order)
         with self._ctx.transaction() as tx:
             self._ctx.audit(
@@ -489,7 +498,7 @@ class ConcernService:
         row = self._ctx.database.one(
             "SELECT sum(status = 'new') AS new, sum(status = 'new' AND urgent = 1) AS urgent, "
             "sum(status <> 'closed' AND (review_date < :today OR EXISTS (SELECT 1 FROM concern_action a "
-            "WHERE a.concern_id = concern.id AND a.done_at IS NULL AND a.due_date < :today))) AS overdue "
+            "WHERE a.concern_id = concern.id AND +a.done_at IS NULL AND +a.due_date < :today))) AS overdue "
             "FROM concern WHERE status <> 'closed'",
             {"today": today},
         )

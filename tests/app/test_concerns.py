@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 import sqlcipher3
 
+from app import concerns as concerns_module
 from app.children import ChildDetails, ChildId
 from app.concerns import ConcernStatus, NewConcern
 from app.errors import NotFound, PermissionDenied, ValidationError
@@ -269,3 +270,19 @@ def test_parent_contacts_may_be_anonymous_and_are_read_within_scope(
     assert kw.parent_contacts.entries() == []
     own = kw.parent_contacts.log(NewParentContact(now, "call", "Running late", who="Piotr"))
     assert [p.id for p in kw.parent_contacts.entries()] == [own.id]
+
+
+def test_a_search_returns_the_first_matches_in_list_order_and_within_scope(
+    made_vault: VaultUnderTest, child: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(concerns_module, "SEARCH_LIMIT", 3)
+    s = made_vault.session
+    logged = [
+        s.concerns.log(concern(made_vault, child, facts=f"Hungry again, day {n}.")).id for n in range(5)
+    ]
+    urgent = s.concerns.log(concern(made_vault, child, facts="Hungry and cold.", urgent=True)).id
+    found = [c.id for c in s.concerns.queue(search="hungry")]
+    assert found == [urgent, logged[4], logged[3]]  # the queue's order: urgent first, then newest
+    kw = key_worker(made_vault)
+    own = [kw.concerns.log(concern(made_vault, child, facts="Hungry at lunch.")).id for _ in range(2)]
+    assert sorted(c.id for c in kw.concerns.mine(search="hungry")) == sorted(own)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app import concerns as concerns_module
 from app.audit import AuditAction, AuditFilter
 from app.children import ChildDetails
 from app.concerns import ConcernId, ConcernStatus, NewConcern, QueueCounts
@@ -270,6 +271,27 @@ def test_the_queue_lists_urgent_first_and_highlights_overdue(
     area.queue.load()  # type: ignore[union-attr]
     wait_idle(qtbot)
     assert [model.record(r).id for r in range(model.rowCount())] == [later]
+    assert area.queue.count.text() == "1 concern"  # type: ignore[union-attr]
+
+
+def test_a_search_with_too_many_matches_asks_for_more_words(
+    made_vault: VaultUnderTest,
+    qtbot: QtBot,
+    make_area: Callable[[Session], ConcernsArea],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(concerns_module, "SEARCH_LIMIT", 2)
+    session = made_vault.session
+    child = add_child(session, ZOE)
+    for _ in range(3):
+        log(session, child, "Hungry at breakfast.")
+    area = make_area(session)
+    wait_idle(qtbot)
+    area.queue.search.setText("hungry")  # type: ignore[union-attr]
+    area.queue.load()  # type: ignore[union-attr]
+    wait_idle(qtbot)
+    assert area.queue.model.rowCount() == 2  # type: ignore[union-attr]
+    assert "Type more words" in area.queue.count.text()  # type: ignore[union-attr]
 
 
 def test_reviewing_acting_and_closing_through_the_concern_dialog(

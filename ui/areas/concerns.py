@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import concerns as concerns_module
 from app.concerns import Concern, ConcernStatus, ConcernSummary, QueueCounts
 from app.drafts import Draft
 from app.parent_contacts import ParentContact
@@ -239,7 +240,10 @@ class ConcernList(QWidget):
         if generation != self._generation:
             return  # forgotten, or asked again since
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} concern{'s' if len(rows) != 1 else ''}")
+        text = f"{len(rows)} concern{'s' if len(rows) != 1 else ''}"
+        if self.search.text().strip() and len(rows) >= concerns_module.SEARCH_LIMIT:
+            text = f"The first {len(rows)} matches are shown. Type more words to narrow the search."
+        self.count.setText(text)
         self.loaded.emit()
 
     def _activated(self, index: QModelIndex) -> None:
