@@ -1,0 +1,928 @@
+"""A fictional 10-year dataset of a 120-place setting, built through the core's own services.
+
+``build_dataset(folder)`` creates a vault in ``folder`` and fills it the way the setting would have
+over ten years (1 September 2016 to 31 August 2026): staff accounts, about 2,000 children who start
+and leave across the decade (with their carers, siblings sharing carers, emergency contacts),
+50,000 concerns logged while each child was on roll by several members of staff, and the DSL's
+reviews, actions, completions, corrections and closures. Every change goes through
+``session.children`` / ``session.concerns`` / ``session.parent_contacts`` and is one durable,
+audited transaction, exactly as in the program; nothing is written with SQL here.
+
+A ``ManualClock`` only ever moves forward: every change is made at the moment it happens in the
+story (a child is added a week or two before starting, a concern is recorded minutes to hours
+after it was seen, the DSL reviews it days later), so ``recorded_at``, review dates and the audit
+log all look as they would after ten years of use.
+
+One shortcut, documented because it is not how the program runs: the other members of staff work
+through ``Session`` objects built over the manager's connection (``SessionContext`` with their own
+``Staff`` record, as ``Vault._start`` builds a session after a sign-in) instead of signing in before
+each change, so that concerns from several authors can interleave in time. Each of them did sign
+in once for real, with their one-time password, and chose their own password.
+
+One child (``DatasetInfo.chosen_child``) has exactly ``CHRONOLOGY_ENTRIES`` entries in their
+chronology: 110 concerns with reviews, actions and closures, professionals, parent contacts and
+agency visits, topped up with visits and checked with ``session.chronology.for_child``.
+
+Names are fictional, combined from first names and surnames in several scripts (Latin with
+accents, Polish, Irish, Vietnamese, Cyrillic, Greek); phone numbers are in Ofcom's drama range.
+The generator is deterministic (fixed seed): the same arguments give the same records.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from app import staff as staff_module
+from app.children import (
+    CarerDetails,
+    CarerId,
+    ChildDetails,
+    ContactDetails,
+    DuplicateChild,
+    ProfessionalDetails,
+    VisitDetails,
+)
+from app.clock import ManualClock
+from app.concerns import NewConcern
+from app.parent_contacts import NewParentContact
+from app.policy.permissions import Role
+from app.session import Session
+from app.session_context import SessionContext
+from app.settings import ProviderProfile
+from app.staff import NewStaff, Staff
+from app.vault import kdf
+from app.vault.device import DeviceKeyring
+from app.vault.vault import Vault
+
+VERSION = 1  # change when the generator changes, so cached or reported datasets are told apart
+SEED = 20160901
+START = datetime(2016, 9, 1, 8, 0, tzinfo=UTC)
+END = datetime(2026, 8, 31, 17, 30, tzinfo=UTC)
+CHRONOLOGY_ENTRIES = 200
+CHOSEN_CONCERNS = 110
+PROVIDER = "Sunflower Nursery (benchmark)"
+SAME_NAME = "same name and date of birth (added anyway)"  # a count, within "children"
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffPlan:
+    username: str
+    full_name: str
+    roles: frozenset[Role]
+    job_title: str
+    password: str
+
+
+_M, _D, _K = Role.MANAGER, Role.DSL, Role.KEY_WORKER
+MANAGER = StaffPlan("zoe", "Zoë Adams", frozenset({_M}), "Manager", "blue harbour lantern")
+STAFF = (
+    StaffPlan("siobhan", "Siobhán Ní Bhriain", frozenset({_D}), "DSL", "copper kettle marigold"),
+    StaffPlan("lucja", "Łucja Wiśniewska", frozenset({_D, _K}), "Deputy DSL", "velvet orchard compass"),
+    StaffPlan("hoa", "Nguyễn Thị Hoa", frozenset({_K}), "Room leader", "silver meadow lantern"),
+    StaffPlan("olena", "Олена Коваленко", frozenset({_K}), "Practitioner", "amber quay violet"),
+    StaffPlan("eleni", "Ελένη Γεωργίου", frozenset({_K}), "Practitioner", "granite tulip harbour"),
+    StaffPlan("tomas", "Tomás Ó Ceallaigh", frozenset({_K}), "Practitioner", "paper falcon willow"),
+    StaffPlan("amara", "Amara Okafor", frozenset({_K}), "Room leader", "cobalt thistle ember"),
+    StaffPlan("chloe", "Chloé Martin", frozenset({_K}), "Practitioner", "winter lemon anchor"),
+    StaffPlan("malgorzata", "Małgorzata Zielińska", frozenset({_K}), "Practitioner", "hazel rocket prism"),
+    StaffPlan("minh", "Trần Văn Minh", frozenset({_K}), "Practitioner", "cedar pylon saffron"),
+    StaffPlan("ruth", "Ruth Evans", frozenset({_K}), "Apprentice", "ivory kayak nimbus"),
+    StaffPlan("priya", "Priya Shah", frozenset({_K}), "Practitioner", "mango glacier piston"),
+)
+DSL_USERNAME = "siobhan"
+DEPUTY_USERNAME = "lucja"
+KEY_WORKERS = tuple(s.username for s in STAFF if _K in s.roles)
+
+
+@dataclass(frozen=True)
+class Script:
+    """First names (girls, boys) and surnames (female form, male form) in one script."""
+
+    name: str
+    weight: float
+    girls: tuple[str, ...]
+    boys: tuple[str, ...]
+    surnames: tuple[tuple[str, str], ...]
+    family_first: bool = False  # Vietnamese: family name, middle name, given name
+
+
+# fmt: off
+SCRIPTS = (
+    Script(
+        "Latin", 0.45,
+        ("Zoë", "Chloé", "Léa", "Inès", "Amélie", "Sofía", "Lucía", "Renée", "Amelia", "Isla", "Olivia",
+         "Maëlle", "Björk", "Ana", "Ava", "Freya", "Noémie", "Sinéad"),
+        ("José", "Noé", "François", "Björn", "Søren", "Jürgen", "João", "Mateo", "Oliver", "Harry", "Jack",
+         "Théo", "Rafael", "Leo", "Óscar", "Elías", "Arthur", "Tobías"),
+        (("Adams", "Adams"), ("Müller", "Müller"), ("García", "García"), ("Pérez", "Pérez"),
+         ("Dubois", "Dubois"), ("Lefèvre", "Lefèvre"), ("Sørensen", "Sørensen"), ("Öztürk", "Öztürk"),
+         ("Gonçalves", "Gonçalves"), ("Martín", "Martín"), ("Smith", "Smith"), ("Jones", "Jones"),
+         ("Brown", "Brown"), ("Taylor", "Taylor"), ("Évora", "Évora"), ("Okafor", "Okafor"),
+         ("Patel", "Patel"), ("Begum", "Begum"), ("Hughes", "Hughes"), ("Ferreira", "Ferreira")),
+    ),
+    Script(
+        "Polish", 0.15,
+        ("Łucja", "Zofia", "Małgorzata", "Zuzanna", "Wiktoria", "Agnieszka", "Józefa", "Jagoda", "Hanna"),
+        ("Jakub", "Wojciech", "Bartłomiej", "Kacper", "Szymon", "Łukasz", "Mikołaj", "Jędrzej", "Antoni"),
+        (("Nowak", "Nowak"), ("Kowalska", "Kowalski"), ("Wiśniewska", "Wiśniewski"),
+         ("Łukasiewicz", "Łukasiewicz"), ("Żółkiewska", "Żółkiewski"), ("Wójcik", "Wójcik"),
+         ("Dąbrowska", "Dąbrowski"), ("Kamińska", "Kamiński"), ("Lewandowska", "Lewandowski")),
+    ),
+    Script(
+        "Irish", 0.12,
+        ("Siobhán", "Saoirse", "Niamh", "Caoimhe", "Aoife", "Róisín", "Clodagh", "Gráinne", "Sadhbh"),
+        ("Oisín", "Tadhg", "Cian", "Ruairí", "Pádraig", "Darragh", "Seán", "Cathal", "Eoghan"),
+        (("Ní Bhriain", "Ó Briain"), ("Ní Shúilleabháin", "Ó Súilleabháin"),
+         ("Nic Cárthaigh", "Mac Cárthaigh"), ("Ní Cheallaigh", "Ó Ceallaigh"), ("Murphy", "Murphy"),
+         ("O'Connor", "O'Connor"), ("Byrne", "Byrne"), ("Ní Dhónaill", "Ó Dónaill")),
+    ),
+    Script(
+        "Vietnamese", 0.10,
+        ("Anh", "Lan", "Hoa", "Mai", "Ngọc", "Thảo", "Linh", "Hương"),
+        ("Minh", "Huy", "Khoa", "Phúc", "Bảo", "Đức", "Quang", "Tuấn"),
+        (("Nguyễn", "Nguyễn"), ("Trần", "Trần"), ("Lê", "Lê"), ("Phạm", "Phạm"), ("Hoàng", "Hoàng"),
+         ("Vũ", "Vũ"), ("Đặng", "Đặng"), ("Bùi", "Bùi")),
+        family_first=True,
+    ),
+    Script(
+        "Cyrillic", 0.10,
+        ("Анастасия", "Мария", "Софія", "Олена", "Дарья", "Ксения", "Дарина", "Єва"),
+        ("Дмитрий", "Иван", "Олександр", "Максим", "Артём", "Богдан", "Тарас", "Михаил"),
+        (("Иванова", "Иванов"), ("Петрова", "Петров"), ("Шевченко", "Шевченко"),
+         ("Коваленко", "Коваленко"), ("Смирнова", "Смирнов"), ("Бондаренко", "Бондаренко"),
+         ("Кузнецова", "Кузнецов")),
+    ),
+    Script(
+        "Greek", 0.08,
+        ("Ελένη", "Μαρία", "Σοφία", "Κατερίνα", "Αθηνά", "Δέσποινα", "Ειρήνη"),
+        ("Αλέξανδρος", "Γιώργος", "Νίκος", "Δημήτρης", "Κωνσταντίνος", "Παναγιώτης", "Σπύρος"),
+        (("Παπαδοπούλου", "Παπαδόπουλος"), ("Γεωργίου", "Γεωργίου"), ("Νικολάου", "Νικολάου"),
+         ("Οικονόμου", "Οικονόμου"), ("Κωνσταντίνου", "Κωνσταντίνου"), ("Παππά", "Παππάς")),
+    ),
+)
+# fmt: on
+NICKNAMES: Mapping[str, str] = {
+    "Zofia": "Zosia",
+    "Małgorzata": "Gosia",
+    "Wojciech": "Wojtek",
+    "Bartłomiej": "Bartek",
+    "Олександр": "Сашко",
+    "Дмитрий": "Дима",
+    "Αλέξανδρος": "Αλέκος",
+    "Κωνσταντίνος": "Κώστας",
+    "Amelia": "Millie",
+    "Ruairí": "Rory",
+    "Oliver": "Ollie",
+}
+SCHOOLS = (
+    "Meadowbank Primary School",
+    "St Brigid's Catholic Primary",
+    "Hillside Infant School",
+    "Riverside Academy",
+    "Oakfield Primary",
+)
+
+
+def _full_name(script: Script, given: str, surname: str, girl: bool, rng: random.Random) -> str:
+    if script.family_first:
+        middle = "Thị" if girl else rng.choice(("Văn", "Minh", "Đức", "Quốc"))
+        return f"{surname} {middle} {given}"
+    return f"{given} {surname}"
+
+
+def _phone(rng: random.Random) -> str:
+    return f"07700 900{rng.randrange(1000):03d}"  # Ofcom's range for drama: never a real number
+
+
+# --- words ------------------------------------------------------------------------------------
+
+PARTS = ("left arm", "right arm", "forehead", "cheek", "back", "left leg", "right leg", "neck", "ear", "hand")
+COLOURS = ("purple", "yellow", "red", "blue", "greenish", "dark")
+SIZES = ("small", "thumb-sized", "large", "round", "oval", "finger-shaped")
+ADULTS = ("mum", "dad", "grandmother", "an adult the child called uncle", "mum's partner", "the childminder")
+FOODS = ("breakfast", "lunch", "snack", "tea")
+
+FACTS = (
+    "Noticed a {size} {colour} bruise on {name}'s {part} while changing for water play at {time}.",
+    "{name} arrived with a {size} bruise on the {part}; {adult} said it happened at the park.",
+    "Scratch marks on {name}'s {part}, about three lines, seen at {time} during nappy change.",
+    "{name} was very hungry on arrival and ate two portions of {food}; said there was no {food} at home.",
+    "{name} came in wearing the same clothes as Monday; clothes were wet and smelled of smoke.",
+    "{name} was collected late at {time} by {adult}, who seemed unsteady and smelled of alcohol.",
+    "Nobody collected {name} at closing time; we phoned the contacts and {adult} arrived at {time}.",
+    "{name} flinched and covered their head when a practitioner raised an arm to reach a shelf.",
+    "During role play {name} shouted at the dolls using words we have not heard before.",
+    "{name} has been withdrawn and tearful all week and is not joining in at group time.",
+    "{name} said {adult} shut them in the bedroom; said it at {time} while painting.",
+    "Burn mark, round and about 1 cm across, on {name}'s {part}; no explanation given.",
+    "{name} has missed nine sessions this month; phone calls to {adult} not answered.",
+    "Nappy rash that has not improved for two weeks; {adult} says there are no nappies at home.",
+    "{name} was very tired and fell asleep on the carpet at {time}; said they were up all night.",
+    "{adult} shouted at {name} in the car park at collection and pulled them by the {part}.",
+    "{name} has a limp and would not put weight on the {part}; {adult} said a fall on the stairs.",
+    "Another parent told us {adult} was arguing loudly at the gate; {name} was crying afterwards.",
+    "Health visitor phoned: {name} missed the two-year check and a hospital appointment.",
+    "{name} has had head lice for five weeks and sore scalp from scratching.",
+    "Possible fracture: {name}'s {part} swollen, {adult} had not taken them to the doctor.",
+    "{name} told a friend that {adult} hits mum when he is cross.",
+)
+WORDS = (
+    "Daddy was cross.",
+    "It hurts when I sit down.",
+    "I fell off the bed.",
+    "Mummy said don't tell.",
+    "I'm hungry, there's no food.",
+    "He locked the door.",
+    "I don't want to go home.",
+    "My tummy hurts.",
+)
+OPINIONS = (
+    "The explanation does not seem to fit the mark.",
+    "This is a change from the child's usual behaviour.",
+    "Pattern of late collections is building up.",
+    "I am worried about neglect.",
+    "The adult seemed to be under the influence.",
+    "",
+)
+ACTIONS = (
+    "Reassured the child, recorded the words exactly and told the DSL.",
+    "Body map completed; told the DSL straight away.",
+    "Offered breakfast; DSL informed.",
+    "Spoke to the parent at collection.",
+    "Phoned the emergency contacts.",
+    "",
+)
+REVIEW_NOTES = (
+    "Read and discussed with the key worker; monitor and record any further marks.",
+    "Spoke to the parent, explanation plausible; keep watching.",
+    "Consulted the local authority designated officer for advice; follow the advice given.",
+    "Referral made to children's social care; reference on the file.",
+    "Early help assessment offered to the family.",
+    "Pattern noted with earlier concerns; chronology updated and shared at supervision.",
+)
+ACTION_TEXTS = (
+    "Phone the health visitor about the missed appointments.",
+    "Arrange a meeting with the parents.",
+    "Complete the early help form.",
+    "Check attendance every week and report to the DSL.",
+    "Send the referral form to the front door team.",
+)
+OUTCOMES = (
+    "No further concerns after monitoring.",
+    "Family accepted early help; support in place.",
+    "Social care assessment completed, no further action.",
+    "Child protection plan in place; this concern is part of the plan's chronology.",
+    "Child left the setting; records passed to the new school.",
+)
+THIRD_PARTIES = ("Health visiting team", "Children's social care", "GP surgery", "Police")
+CATEGORY_WEIGHTS = (30, 12, 18, 20, 8, 9, 3)  # the seven categories of migration 0003, in order
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ChildPlan:
+    index: int
+    details: ChildDetails
+    script: Script
+    girl: bool
+    given: str
+    family: tuple[str, str]  # the surname's female and male forms
+    add_at: datetime
+    key_worker: str
+    carers: list[CarerDetails]
+    contacts: list[ContactDetails]
+    sibling_of: int | None
+    leave_at: datetime | None  # the update that records the leaving date, if within the decade
+    window: tuple[datetime, datetime]  # when concerns may be seen (on roll, after being added)
+
+
+@dataclass
+class ConcernPlan:
+    index: int
+    child: int
+    author: str
+    new: NewConcern
+    recorded_at: datetime
+    review_at: datetime | None = None
+    reviewer: str = DSL_USERNAME
+    review_note: str = ""
+    review_date: date | None = None
+    action_at: datetime | None = None
+    action_text: str = ""
+    action_for: str = ""
+    action_due: date | None = None
+    done_at: datetime | None = None
+    close_at: datetime | None = None
+    outcome: str = ""
+    amend_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    folder: Path
+    version: int
+    seed: int
+    start: datetime
+    end: datetime  # the clock's time when the build finished: "today" for the benchmarks
+    manager: tuple[str, str]  # (username, password)
+    dsl: tuple[str, str]
+    key_worker: tuple[str, str]
+    chosen_child: int
+    chosen_entries: int
+    counts: Mapping[str, int]
+    build_seconds: float
+    phase_seconds: Mapping[str, float]
+    database_bytes: int
+
+
+@dataclass
+class _Counts:
+    values: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + n
+
+
+def _weekday(moment: datetime) -> datetime:
+    """The same time on the nearest weekday at or after ``moment`` (nurseries open Monday-Friday)."""
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment
+
+
+def _at(day: date, rng: random.Random, first_hour: float = 8.0, last_hour: float = 17.5) -> datetime:
+    minutes = rng.randrange(int(first_hour * 60), int(last_hour * 60))
+    return _weekday(datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minutes))
+
+
+def _years(n: float) -> timedelta:
+    return timedelta(days=round(n * 365.25))
+
+
+def _school_start(born: date) -> date:
+    """1 September after the fourth birthday, when children in England start reception."""
+    return date(born.year + (5 if born.month >= 9 else 4), 9, 1)
+
+
+def _plan_child(index: int, rng: random.Random, start: date, born: date, add_at: datetime) -> ChildPlan:
+    script = rng.choices(SCRIPTS, weights=[s.weight for s in SCRIPTS])[0]
+    girl = rng.random() < 0.5
+    given = rng.choice(script.girls if girl else script.boys)
+    female, male = rng.choice(script.surnames)
+    surname = female if girl else male
+    legal = _full_name(script, given, surname, girl, rng)
+    known = NICKNAMES[given] if given in NICKNAMES and rng.random() < 0.6 else ""
+    age = (start - born).days / 365.25
+    room = "Babies" if age < 2 else "Toddlers" if age < 3 else "Pre-school"
+    details = ChildDetails(
+        legal_name=legal,
+        known_as=known,
+        date_of_birth=born,
+        start_date=start,
+        sex_gender="Girl" if girl else "Boy",
+        address=f"{rng.randrange(1, 180)} {rng.choice(('Mill Lane', 'Station Road', 'Orchard Close'))}, "
+        "Exampleton",
+        phone=_phone(rng),
+        room=room,
+        sessions_per_week=rng.choice((2, 3, 4, 5, 6, 8, 10)),
+        attendance_pattern=rng.choice(
+            ("Mon-Wed mornings", "Tue and Thu all day", "Full week", "Fri all day")
+        ),
+        medical_notes="Nut allergy: EpiPen in the office." if rng.random() < 0.04 else "",
+    )
+    school = _school_start(born)
+    if rng.random() < 0.8:
+        leaving = school - timedelta(days=rng.randrange(38, 45))  # end of the summer term
+        destination = rng.choice(SCHOOLS)
+    else:
+        leaving = start + timedelta(days=rng.randrange(90, 900))
+        destination = ""
+        if leaving >= school:
+            leaving, destination = school - timedelta(days=40), rng.choice(SCHOOLS)
+    leaving = max(leaving, start + timedelta(days=30))
+    leave_at: datetime | None = datetime(leaving.year, leaving.month, leaving.day, 16, 0, tzinfo=UTC)
+    if leave_at is not None and leave_at <= add_at + timedelta(days=30):
+        leave_at = add_at + timedelta(days=30)  # typed in at set-up, moved away soon after
+    if leave_at is not None and leave_at >= END:
+        leave_at = None
+    if leave_at is not None:
+        details = replace(details, leaving_date=leave_at.date(), destination=destination)
+    window_end = leave_at if leave_at is not None else END - timedelta(hours=2)
+    window_start = max(datetime(start.year, start.month, start.day, tzinfo=UTC), add_at + timedelta(hours=1))
+    mother_first = rng.choice(script.girls)
+    father_first = rng.choice(script.boys)
+    if script.family_first:
+        mother = _full_name(script, mother_first, rng.choice(script.surnames)[0], True, rng)
+        father = _full_name(script, father_first, male, False, rng)
+    else:
+        mother, father = f"{mother_first} {female}", f"{father_first} {male}"
+    carers = [CarerDetails(mother, "Mother", True, True, phone=_phone(rng))]
+    if rng.random() < 0.75:
+        lives = rng.random() < 0.85
+        carers.append(CarerDetails(father, "Father", True, lives, phone=_phone(rng)))
+    elif rng.random() < 0.2:
+        step = f"{rng.choice(script.boys)} {rng.choice(script.surnames)[1]}"
+        carers.append(CarerDetails(step, "Step-father", False, True))
+    grandmother = f"{rng.choice(script.girls)} {female}"
+    friend = f"{rng.choice(script.girls)} {rng.choice(script.surnames)[0]}"
+    contacts = [
+        ContactDetails(grandmother, _phone(rng), "Grandmother", may_collect=True),
+        ContactDetails(friend, _phone(rng), rng.choice(("Aunt", "Family friend", "Neighbour")), False),
+    ]
+    return ChildPlan(
+        index=index,
+        details=details,
+        script=script,
+        girl=girl,
+        given=given,
+        family=(female, male),
+        add_at=add_at,
+        key_worker=rng.choice(KEY_WORKERS),
+        carers=carers,
+        contacts=contacts,
+        sibling_of=None,
+        leave_at=leave_at,
+        window=(window_start, window_end),
+    )
+
+
+def _plan_children(rng: random.Random, n: int) -> tuple[list[ChildPlan], int]:
+    """Children in the order they are added; the chosen child's index."""
+    plans: list[ChildPlan] = []
+    cohort = min(120, n // 10)  # on roll when the vault was set up, typed in during the first fortnight
+    for i in range(cohort):
+        age_now = rng.uniform(0.6, 3.9)
+        born = (START - _years(age_now)).date()
+        start = (START - _years(rng.uniform(0, min(age_now - 0.5, 2.5)))).date()
+        add_at = _weekday(START + timedelta(days=i // 12, hours=1 + (i % 12) * 0.6))
+        plans.append(_plan_child(i, rng, start, born, add_at))
+    first, last = START.date() + timedelta(days=14), END.date() - timedelta(days=7)
+    span = (last - first).days
+    chosen_start = END.date() - timedelta(days=round(3.3 * 365.25))
+    chosen = cohort
+    best = span
+    for i in range(cohort, n):
+        start = _weekday(
+            datetime.combine(
+                first + timedelta(days=(i - cohort) * span // max(1, n - cohort)), datetime.min.time(), UTC
+            )
+        ).date()
+        if abs((start - chosen_start).days) < best:
+            best, chosen = abs((start - chosen_start).days), i
+        roll = rng.random()
+        age = (
+            rng.uniform(2.4, 3.3)
+            if roll < 0.4
+            else rng.uniform(1.0, 2.4)
+            if roll < 0.75
+            else rng.uniform(0.5, 1.0)
+        )
+        born = start - _years(age)
+        add_at = _at(start - timedelta(days=rng.randrange(7, 22)), rng, 9, 16)
+        plans.append(_plan_child(i, rng, start, born, add_at))
+    # The chosen child: started about 3.3 years before the end as a baby, still on roll at the end.
+    c = plans[chosen]
+    chosen_day = c.details.start_date
+    assert isinstance(chosen_day, date)
+    born = chosen_day - _years(0.8)
+    details = replace(c.details, date_of_birth=born, leaving_date=None, destination="", room="Babies")
+    window = (c.window[0], END - timedelta(days=2))
+    plans[chosen] = replace(c, details=details, leave_at=None, window=window, sibling_of=None)
+    # Siblings: a quarter of the later children share carers with an earlier child of the family.
+    for p in plans[cohort:]:
+        if p.index == chosen or rng.random() > 0.25:
+            continue
+        earlier = [
+            q for q in plans[max(0, p.index - 400) : p.index] if q.script is p.script and q.sibling_of is None
+        ]
+        if not earlier:
+            continue
+        older = rng.choice(earlier)
+        p.family = older.family
+        legal = _full_name(p.script, p.given, older.family[0 if p.girl else 1], p.girl, rng)
+        p.details = replace(p.details, legal_name=legal)
+        p.sibling_of = older.index
+    return plans, chosen
+
+
+def _random_moment(rng: random.Random, window: tuple[datetime, datetime]) -> datetime:
+    start, end = window
+    seconds = (end - start).total_seconds()
+    for _ in range(20):
+        moment = start + timedelta(seconds=rng.uniform(0, seconds))
+        moment = moment.replace(hour=rng.randrange(8, 17), minute=rng.randrange(60))
+        if moment.weekday() < 5 and start <= moment <= end:
+            return moment
+    return start
+
+
+def _text(rng: random.Random, name: str) -> tuple[str, str, str, str]:
+    fill = {
+        "name": name,
+        "part": rng.choice(PARTS),
+        "colour": rng.choice(COLOURS),
+        "size": rng.choice(SIZES),
+        "adult": rng.choice(ADULTS),
+        "food": rng.choice(FOODS),
+        "time": f"{rng.randrange(8, 18)}:{rng.choice(('00', '15', '30', '45'))}",
+    }
+    facts = rng.choice(FACTS).format(**fill)
+    words = rng.choice(WORDS) if rng.random() < 0.35 else ""
+    opinion = rng.choice(OPINIONS) if rng.random() < 0.5 else ""
+    action = rng.choice(ACTIONS)
+    return facts[0].upper() + facts[1:], words, opinion, action
+
+
+def _plan_concerns(
+    rng: random.Random, children: list[ChildPlan], chosen: int, total: int
+) -> list[ConcernPlan]:
+    if total < CHOSEN_CONCERNS * 2:
+        raise ValueError(f"the dataset needs at least {CHOSEN_CONCERNS * 2} concerns")
+    weights = []
+    for child_plan in children:
+        days = max(0.0, (child_plan.window[1] - child_plan.window[0]).total_seconds() / 86400)
+        weights.append(0.0 if child_plan.index == chosen else days * rng.lognormvariate(0, 1.1))
+    owners = rng.choices(range(len(children)), weights=weights, k=total - CHOSEN_CONCERNS)
+    owners += [chosen] * CHOSEN_CONCERNS
+    plans: list[ConcernPlan] = []
+    for i, owner in enumerate(owners):
+        child = children[owner]
+        seen = _random_moment(rng, child.window)
+        recorded = seen + timedelta(minutes=rng.uniform(10, 240))
+        roll = rng.random()
+        author = child.key_worker if roll < 0.65 else DSL_USERNAME if roll < 0.75 else rng.choice(KEY_WORKERS)
+        facts, words, opinion, action = _text(rng, child.details.known_as or child.given)
+        special = owner == chosen
+        told = None
+        if not special and rng.random() < 0.3:
+            told = min(seen + timedelta(minutes=rng.uniform(2, 60)), recorded)
+        source = rng.choice(THIRD_PARTIES) if not special and rng.random() < 0.03 else ""
+        category = rng.choices(range(7), weights=CATEGORY_WEIGHTS)[0]
+        new = NewConcern(
+            child_id=0,  # filled in when the child exists
+            seen_at=seen,
+            category_id=category,  # an index into the categories until logged
+            facts=facts,
+            child_words=words,
+            opinion=opinion,
+            action_taken=action,
+            dsl_told_at=told,
+            urgent=rng.random() < 0.04,
+            third_party_source=source,
+        )
+        plans.append(ConcernPlan(i, owner, author, new, recorded))
+    # Follow-ups. The chosen child's are regular, so their chronology is predictable.
+    chosen_plans = sorted((p for p in plans if p.child == chosen), key=lambda p: p.new.seen_at)
+    chosen_rank = {p.index: k for k, p in enumerate(chosen_plans)}
+    for p in plans:
+        rank = chosen_rank.get(p.index)
+        if rank is None:
+            reviewed = rng.random() < 0.5
+            with_action, done, closed = rng.random() < 0.16, rng.random() < 0.85, rng.random() < 0.9
+            amended = rng.random() < 0.01
+        else:
+            reviewed = rank % 3 == 0
+            with_action, done, closed = rank % 15 == 0, rank % 30 == 0, rank % 6 == 0
+            amended = False
+        if amended:
+            p.amend_at = p.recorded_at + timedelta(hours=rng.uniform(1, 48))
+        if not reviewed:
+            continue
+        review_day = (p.recorded_at + timedelta(days=rng.uniform(0.5, 5))).date()
+        p.review_at = max(_at(review_day, rng, 10, 16), p.recorded_at + timedelta(hours=1))
+        p.reviewer = DSL_USERNAME if rng.random() < 0.8 else DEPUTY_USERNAME
+        p.review_note = rng.choice(REVIEW_NOTES)
+        if rng.random() < 0.5:
+            p.review_date = p.review_at.date() + timedelta(days=rng.randrange(14, 60))
+        after = p.review_at
+        if with_action:
+            p.action_at = p.review_at + timedelta(hours=rng.uniform(0.5, 3))
+            p.action_text = rng.choice(ACTION_TEXTS)
+            p.action_for = rng.choice((children[p.child].key_worker, DSL_USERNAME))
+            p.action_due = p.action_at.date() + timedelta(days=rng.randrange(7, 30))
+            if not done:
+                continue  # an open action: the concern cannot be closed
+            days = max(1, (p.action_due - p.action_at.date()).days)
+            p.done_at = _at(p.action_at.date() + timedelta(days=rng.randrange(1, days + 1)), rng, 9, 17)
+            after = p.done_at
+        if closed:
+            p.close_at = _at((after + timedelta(days=rng.uniform(7, 90))).date(), rng, 10, 17)
+            p.outcome = rng.choice(OUTCOMES)
+    return plans
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _session_for(base: Session, person: Staff) -> Session:
+    """Another member of staff working over the manager's connection (see the module docstring)."""
+    ctx = base.context
+    return Session(
+        SessionContext(ctx.database, ctx.keys, ctx.clock, person), failed_attempts=0, previous_sign_in_at=None
+    )
+
+
+def _forward(clock: ManualClock, when: datetime) -> None:
+    """Move the clock to ``when``, never backwards (same-moment events get a microsecond each)."""
+    now = clock.now()
+    clock.set(when if when > now else now + timedelta(microseconds=1))
+
+
+def build_dataset(
+    folder: Path, *, children: int = 2000, concerns: int = 50000, progress: Progress | None = None
+) -> DatasetInfo:
+    """Create a vault in ``folder`` (which must not hold one) and fill it; the vault is closed again.
+
+    Sign in afterwards with ``Vault.open(folder, keyring=DeviceKeyring(None), clock=ManualClock(info.end))``
+    and one of the accounts in ``DatasetInfo`` (the slots use the minimal Argon2id parameters).
+    """
+    began = time.perf_counter()
+    phases: dict[str, float] = {}
+    rng = random.Random(f"{SEED}-{children}-{concerns}")
+    child_plans, chosen = _plan_children(rng, children)
+    concern_plans = _plan_concerns(rng, child_plans, chosen, concerns)
+    phases["planning"] = time.perf_counter() - began
+
+    mark = time.perf_counter()
+    clock = ManualClock(START - timedelta(days=14))
+    created = Vault.create(
+        folder,
+        provider=ProviderProfile(name=PROVIDER),
+        manager=NewStaff(MANAGER.username, MANAGER.full_name, MANAGER.roles, MANAGER.job_title),
+        password=MANAGER.password,
+        keyring=DeviceKeyring(None),
+        clock=clock,
+        kdf_params=kdf.CHEAP_FOR_TESTS,
+    )
+    vault = created.vault
+    try:
+        one_time: dict[str, str] = {}
+        ids: dict[str, int] = {MANAGER.username: created.session.me.id}
+        for s in STAFF:
+            _forward(clock, clock.now() + timedelta(minutes=3))
+            person, password = created.session.staff.add(
+                NewStaff(s.username, s.full_name, s.roles, s.job_title)
+            )
+            one_time[s.username], ids[s.username] = password, person.id
+        for s in STAFF:  # each signs in once with the one-time password and chooses their own
+            _forward(clock, clock.now() + timedelta(hours=1))
+            with vault.sign_in(s.username, one_time[s.username]) as first:
+                first.change_password(one_time[s.username], s.password)
+        _forward(clock, START)
+        manager = vault.sign_in(MANAGER.username, MANAGER.password)
+        db = manager.context.database
+        sessions = {MANAGER.username: manager}
+        for s in STAFF:
+            member = staff_module.load(db, ids[s.username])
+            assert member is not None and not member.must_change_password
+            sessions[s.username] = _session_for(manager, member)
+        categories = [c.id for c in manager.concerns.categories()]
+        phases["vault and staff"] = time.perf_counter() - mark
+        counts = _Counts()
+        mark = time.perf_counter()
+        chosen_id = _run_events(
+            sessions, ids, clock, child_plans, concern_plans, categories, chosen, counts, progress
+        )
+        phases["children and concerns"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        entries = _top_up_chronology(sessions, ids, clock, child_plans[chosen], chosen_id, rng, counts)
+        phases["chosen child's chronology"] = time.perf_counter() - mark
+        counts.values["on roll at the end"] = len(manager.children.find())
+        counts.values["audit entries"] = int(db.scalar("SELECT count(*) FROM audit_log"))
+        counts.values["concern authors"] = int(db.scalar("SELECT count(DISTINCT author_id) FROM concern"))
+        db.checkpoint()
+        manager.close()
+    finally:
+        vault.close()
+    size = sum(p.stat().st_size for p in Path(folder).iterdir() if p.is_file())
+    total = time.perf_counter() - began
+    dsl = next(s for s in STAFF if s.username == DSL_USERNAME)
+    worker = next(s for s in STAFF if s.username == "hoa")
+    return DatasetInfo(
+        folder=Path(folder),
+        version=VERSION,
+        seed=SEED,
+        start=START,
+        end=clock.now(),
+        manager=(MANAGER.username, MANAGER.password),
+        dsl=(dsl.username, dsl.password),
+        key_worker=(worker.username, worker.password),
+        chosen_child=chosen_id,
+        chosen_entries=entries,
+        counts=dict(counts.values),
+        build_seconds=total,
+        phase_seconds=phases,
+        database_bytes=size,
+    )
+
+
+def _run_events(
+    sessions: Mapping[str, Session],
+    ids: Mapping[str, int],
+    clock: ManualClock,
+    child_plans: list[ChildPlan],
+    concern_plans: list[ConcernPlan],
+    categories: Sequence[int],
+    chosen: int,
+    counts: _Counts,
+    progress: Progress | None,
+) -> int:
+    """Every change in time order, each through its service method at its moment."""
+    events: list[tuple[datetime, int, str, int]] = []
+    seq = 0
+
+    def plan(when: datetime | None, kind: str, index: int) -> None:
+        nonlocal seq
+        if when is not None and when < END:
+            events.append((when, seq, kind, index))
+            seq += 1
+
+    for c in child_plans:
+        plan(c.add_at, "child", c.index)
+        plan(c.leave_at, "leave", c.index)
+    for p in concern_plans:
+        plan(p.recorded_at, "concern", p.index)
+        plan(p.amend_at, "amend", p.index)
+        plan(p.review_at, "review", p.index)
+        plan(p.action_at, "action", p.index)
+        plan(p.done_at, "done", p.index)
+        plan(p.close_at, "close", p.index)
+    heapq.heapify(events)
+    manager, dsl = sessions[MANAGER.username], sessions[DSL_USERNAME]
+    child_ids: dict[int, int] = {}
+    carer_ids: dict[int, list[tuple[CarerId, CarerDetails]]] = {}
+    concern_ids: dict[int, int] = {}
+    action_ids: dict[int, int] = {}
+    total, done = len(events), 0
+    while events:
+        when, _seq, kind, index = heapq.heappop(events)
+        _forward(clock, when)
+        if kind == "child":
+            c = child_plans[index]
+            details = replace(c.details, key_worker_id=ids[c.key_worker], leaving_date=None, destination="")
+            try:
+                child = manager.children.add(details)
+            except DuplicateChild:
+                child = manager.children.add(details, allow_duplicate=True)
+                counts.add(SAME_NAME)
+            child_ids[index] = child.id
+            counts.add("children")
+            if c.sibling_of is not None and c.sibling_of in carer_ids:
+                for carer_id, carer in carer_ids[c.sibling_of]:
+                    _forward(clock, clock.now() + timedelta(seconds=40))
+                    manager.children.link_carer(
+                        child.id,
+                        carer_id,
+                        relationship=carer.relationship,
+                        parental_responsibility=carer.parental_responsibility,
+                        lives_with=carer.lives_with,
+                    )
+                    counts.add("carers linked to a sibling")
+                carer_ids[index] = carer_ids[c.sibling_of]
+            else:
+                added = []
+                for carer in c.carers:
+                    _forward(clock, clock.now() + timedelta(seconds=40))
+                    with_carer = manager.children.add_carer(child.id, carer)
+                    added.append((with_carer.carers[-1].id, carer))
+                    counts.add("carers")
+                carer_ids[index] = added
+            for contact in c.contacts:
+                _forward(clock, clock.now() + timedelta(seconds=40))
+                manager.children.add_contact(child.id, contact)
+                counts.add("emergency contacts")
+        elif kind == "leave":
+            c = child_plans[index]
+            manager.children.update(
+                child_ids[index], replace(c.details, key_worker_id=ids[c.key_worker]), allow_duplicate=True
+            )
+            counts.add("children who left")
+        elif kind == "concern":
+            p = concern_plans[index]
+            category = categories[p.new.category_id or 0]
+            new = replace(p.new, child_id=child_ids[p.child], category_id=category)
+            concern_ids[index] = sessions[p.author].concerns.log(new).id
+            counts.add("concerns")
+        elif kind == "amend":
+            p = concern_plans[index]
+            sessions[p.author].concerns.amend(
+                concern_ids[index],
+                field="facts",
+                new_text=f"{p.new.facts} (Corrected: it was the other {_side(index)}.)",
+                reason="Wrote the wrong side in the first version.",
+            )
+            counts.add("corrections")
+        elif kind == "review":
+            p = concern_plans[index]
+            sessions[p.reviewer].concerns.review(
+                concern_ids[index], note=p.review_note, review_date=p.review_date
+            )
+            counts.add("reviews")
+        elif kind == "action":
+            p = concern_plans[index]
+            concern = dsl.concerns.add_action(
+                concern_ids[index],
+                description=p.action_text,
+                assigned_to=ids[p.action_for],
+                due_date=p.action_due,
+            )
+            action_ids[index] = concern.actions[-1].id
+            counts.add("actions")
+        elif kind == "done":
+            dsl.concerns.complete_action(action_ids[index], note="Done, see the file note.")
+            counts.add("actions done")
+        elif kind == "close":
+            p = concern_plans[index]
+            dsl.concerns.close(concern_ids[index], outcome=p.outcome)
+            counts.add("concerns closed")
+        done += 1
+        if progress is not None and (done % 2000 == 0 or done == total):
+            progress("children and concerns", done, total)
+    return child_ids[chosen]
+
+
+def _side(index: int) -> str:
+    return ("arm", "leg", "cheek", "hand")[index % 4]
+
+
+def _top_up_chronology(
+    sessions: Mapping[str, Session],
+    ids: Mapping[str, int],
+    clock: ManualClock,
+    plan: ChildPlan,
+    child_id: int,
+    rng: random.Random,
+    counts: _Counts,
+) -> int:
+    """Professionals, parent contacts and agency visits for the chosen child, up to exactly 200."""
+    manager, dsl = sessions[MANAGER.username], sessions[DSL_USERNAME]
+    _forward(clock, END)
+    first, last = plan.window
+    span = (last - first).days
+    manager.children.add_professional(
+        child_id,
+        ProfessionalDetails(
+            "Health visiting team",
+            "Ewa Kamińska",
+            "Health visitor",
+            _phone(rng),
+            first.date() + timedelta(days=30),
+            first.date() + timedelta(days=span // 2),
+        ),
+    )
+    manager.children.add_professional(
+        child_id,
+        ProfessionalDetails(
+            "Children's social care",
+            "Kwame Mensah",
+            "Social worker",
+            _phone(rng),
+            first.date() + timedelta(days=span // 3),
+            None,
+        ),
+    )
+    counts.add("professionals", 2)
+    for k in range(3):
+        dsl.parent_contacts.log(
+            NewParentContact(
+                contact_at=first + timedelta(days=span * (k + 1) // 4, hours=9),
+                kind="call",
+                about="Asked how the child is settling and about pick-up arrangements.",
+                who="Mother",
+                child_id=child_id,
+            )
+        )
+    counts.add("parent contacts", 3)
+    entries = len(manager.chronology.for_child(child_id).entries)
+    if entries > CHRONOLOGY_ENTRIES:
+        raise RuntimeError(f"the chosen child already has {entries} chronology entries; change the plan")
+    missing = CHRONOLOGY_ENTRIES - entries
+    for k in range(missing):
+        manager.children.log_visit(
+            child_id,
+            VisitDetails(
+                visitor=rng.choice(("Ewa Kamińska", "Kwame Mensah", "Dr Αναστασία Λάμπρου")),
+                agency=rng.choice(("Health visiting team", "Children's social care", "Speech and language")),
+                visited_at=_weekday(first + timedelta(days=span * (k + 1) // (missing + 1), hours=10)),
+                purpose="Observation in the room and a talk with the key worker.",
+                supervised_by=ids[DSL_USERNAME],
+            ),
+        )
+    counts.add("agency visits", missing)
+    entries = len(manager.chronology.for_child(child_id).entries)
+    if entries != CHRONOLOGY_ENTRIES:
+        raise RuntimeError(f"the chosen child has {entries} chronology entries, not {CHRONOLOGY_ENTRIES}")
+    return entries
