@@ -42,7 +42,6 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -50,6 +49,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 
 from app.chronology import Chronology, ChronologyEntry, heading_for
 from app.reports import fonts
+from app.reports.document import a4_document
 
 TITLE = "Chronology"  # the PDF's metadata title: never a name
 CONFIDENTIAL = "CONFIDENTIAL — safeguarding record"
@@ -443,20 +443,7 @@ def build_chronology(
     story = _story(chronology, provider, heading, printed, demo, styles, show)
     pages: list[int] = []
     out = BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
-        topMargin=_TOP,
-        bottomMargin=_BOTTOM,
-        title=TITLE,
-        author="",
-        subject="",
-        keywords="",
-        creator="Sharewise",
-        lang="en-GB",
-    )
+    document = a4_document(out, title=TITLE, left=_MARGIN, right=_MARGIN, top=_TOP, bottom=_BOTTOM)
     furniture = _page_furniture(provider, heading, printed, demo)
     document.build(story, canvasmaker=_numbered_canvas(furniture, pages))
     return ChronologyPdf(out.getvalue(), pages[-1] if pages else 0, _warnings(show.missing))

@@ -14,20 +14,19 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     KeepInFrame,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from app.reports import fonts
+from app.reports.document import a4_document
 from app.settings import ProviderProfile
 from app.vault.recovery_key import RecoveryKey
 
@@ -210,20 +209,7 @@ def build_recovery_sheet(
     fonts.register()
     styles = _styles()
     out = BytesIO()
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=_MARGIN,
-        rightMargin=_MARGIN,
-        topMargin=_MARGIN,
-        bottomMargin=_MARGIN,
-        title=TITLE,
-        author="",
-        subject="",
-        keywords="",
-        creator="Sharewise",
-        lang="en-GB",
-    )
+    document = a4_document(out, title=TITLE, left=_MARGIN, right=_MARGIN, top=_MARGIN, bottom=_MARGIN)
     width = document.width
     story = _story(provider, key, issued_at, demo, styles, width * 0.9)
     document.build([KeepInFrame(width, document.height, story, mode="shrink")])
