@@ -77,6 +77,22 @@ class AuditAction(StrEnum):
     PARENT_CONTACT_LOGGED = "parent_contact.logged"
     PARENT_CONTACTS_VIEWED = "parent_contact.viewed"
     CHRONOLOGY_VIEWED = "chronology.viewed"
+    SHARE_OPENED = "share.opened"
+    SHARE_INTAKE_CHANGED = "share.intake_changed"
+    SHARE_VIEWED = "share.viewed"
+    SHARES_LISTED = "share.listed"
+    SHARE_PATH_ANSWERED = "share.path_answered"
+    SHARE_ADVICE = "share.advice_recorded"
+    SHARE_OUTCOME_SAVED = "share.outcome_saved"
+    SHARE_BACKING_FAILED = "share.backing_failed"
+    SHARE_BACKED = "share.backed"
+    SHARE_FINALISED = "share.finalised"
+    SHARE_FOLLOWUP_ADDED = "share.followup_added"
+    SHARE_FOLLOWUP_DONE = "share.followup_done"
+    SHARE_AMENDED = "share.amended"
+    TRANSFER_SENT = "transfer.sent"
+    TRANSFER_RECEIVED = "transfer.received"
+    TRANSFERS_LISTED = "transfer.listed"
 
     @property
     def label(self) -> str:
@@ -133,6 +149,22 @@ ACTION_LABELS: Mapping[AuditAction, str] = {
     AuditAction.PARENT_CONTACT_LOGGED: "Parent contact logged",
     AuditAction.PARENT_CONTACTS_VIEWED: "Parent contact log viewed",
     AuditAction.CHRONOLOGY_VIEWED: "Chronology viewed",
+    AuditAction.SHARE_OPENED: "Request to share recorded",
+    AuditAction.SHARE_INTAKE_CHANGED: "Request to share changed",
+    AuditAction.SHARE_VIEWED: "Sharing record opened",
+    AuditAction.SHARES_LISTED: "Sharing records listed",
+    AuditAction.SHARE_PATH_ANSWERED: "Decision path answered",
+    AuditAction.SHARE_ADVICE: "Advice recorded",
+    AuditAction.SHARE_OUTCOME_SAVED: "Sharing outcome saved",
+    AuditAction.SHARE_BACKING_FAILED: "Management backing refused (wrong password)",
+    AuditAction.SHARE_BACKED: "Sharing decision backed",
+    AuditAction.SHARE_FINALISED: "Sharing decision finalised",
+    AuditAction.SHARE_FOLLOWUP_ADDED: "Follow-up added",
+    AuditAction.SHARE_FOLLOWUP_DONE: "Follow-up done",
+    AuditAction.SHARE_AMENDED: "Sharing decision corrected",
+    AuditAction.TRANSFER_SENT: "Child protection file sent on",
+    AuditAction.TRANSFER_RECEIVED: "Receipt of file confirmed",
+    AuditAction.TRANSFERS_LISTED: "File transfers listed",
 }
 
 

@@ -27,7 +27,9 @@ from app.policy.permissions import Action, Role
 from app.security import AuditService, SecurityService
 from app.session_context import SessionContext
 from app.settings import PROVIDER_NAME, SettingsService
+from app.sharing import SharingService
 from app.staff import Staff, StaffService
+from app.transfers import TransferService
 
 
 class CloseReason(StrEnum):
@@ -58,6 +60,8 @@ class Session:
         self.concerns = ConcernService(context)
         self.parent_contacts = ParentContactService(context)
         self.chronology = ChronologyService(context)
+        self.sharing = SharingService(context)
+        self.transfers = TransferService(context)
 
     @property
     def me(self) -> Staff:

@@ -21,16 +21,27 @@ from app.vault.key_store import KeyStore
 
 if TYPE_CHECKING:
     from app.staff import Staff
+    from app.vault.sign_in_attempts import SignInAttempts
 
 SESSION_ENDED = "This session has ended (the screen was locked or you signed out). Sign in again."
 
 
 class SessionContext:
-    def __init__(self, database: Database, keys: KeyStore, clock: Clock, actor: Staff) -> None:
+    def __init__(
+        self,
+        database: Database,
+        keys: KeyStore,
+        clock: Clock,
+        actor: Staff,
+        attempts: SignInAttempts | None = None,
+    ) -> None:
         self._database: Database | None = database
         self._keys: KeyStore | None = keys
         self.clock = clock
         self.actor = actor
+        # The vault's failed-password counter: a second person confirming a decision with their
+        # password is slowed down after failures exactly as at the sign-in window.
+        self.attempts = attempts
 
     @property
     def is_open(self) -> bool:

@@ -438,7 +438,7 @@ class Vault:
             if not recovered:
                 keys.sync_copy(tx, slot, device_secret)
         self._attempts.settle(tag, len(pending))
-        context = SessionContext(database, keys, self._clock, person)
+        context = SessionContext(database, keys, self._clock, person, self._attempts)
         session = Session(
             context,
             failed_attempts=failures,
