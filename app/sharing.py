@@ -724,8 +724,8 @@ class SharingService:
 
     def update_intake(self, share_id: int, intake: Intake) -> ShareRecord:
         """Correct the intake before the decision is finalised (its opener, or the DSL)."""
-        row = self._readable(share_id)
         self._ctx.require(Action.SHARING_INTAKE)
+        row = self._readable(share_id)
         self._still_open(row)
         clean = self._clean_intake(intake, self._concern_scope())
         params = self._intake_params(clean)

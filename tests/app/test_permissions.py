@@ -17,14 +17,25 @@ import pytest
 from app.children import CarerDetails, ChildDetails, ContactDetails, ProfessionalDetails, VisitDetails
 from app.concerns import NewConcern
 from app.documents import DocumentKind
-from app.errors import PermissionDenied
+from app.errors import PermissionDenied, ValidationError
 from app.parent_contacts import ContactKind, NewParentContact
 from app.policy import permissions
 from app.policy.permissions import Action, Role, Scope
+from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
 from app.session import Session
 from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME
+from app.sharing import (
+    Channel,
+    ChosenItem,
+    Direction,
+    FamilyTold,
+    FollowUpKind,
+    Intake,
+    NewFollowUp,
+    OutcomeDraft,
+)
 from app.staff import NewStaff
-from tests.conftest import MANAGER_USERNAME, VaultUnderTest
+from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
 
 M, D, K, R = Role.MANAGER, Role.DSL, Role.KEY_WORKER, Role.REVIEWER
 
@@ -87,9 +98,18 @@ class World:
     own_concern_id: int | None  # written by the person, when their role may log one
     contact_id: int
     professional_id: int
+    share_id: int  # opened by the manager, to share without consent, outcome filled in
+    ready_id: int  # opened by the manager, with consent, ready to finalise
+    final_id: int  # finalised by the manager, with one follow-up
+    followup_id: int
+    transfer_id: int
+    own_share_id: int | None  # opened by the person, when their role may open one
 
     def readable_concern(self) -> int:
         return self.own_concern_id or self.concern_id
+
+    def readable_share(self) -> int:
+        return self.own_share_id or self.share_id
 
     def details(self) -> ChildDetails:
         """The child's details unchanged (an update that is allowed must not fail on content)."""
@@ -248,7 +268,91 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
             1, name="Injury or mark", guidance="Say where.", active=True
         ),
     ),
+    (Action.SHARING_INTAKE, "sharing.open", lambda w: w.session.sharing.open(request(w.child_id))),
+    (Action.SHARING_INTAKE, "sharing.mine", lambda w: w.session.sharing.mine(search="anytown")),
+    (
+        Action.SHARING_INTAKE,
+        "sharing.update_intake",
+        lambda w: w.session.sharing.update_intake(w.readable_share(), request(w.child_id)),
+    ),
+    (Action.SHARING_READ, "sharing.get", lambda w: w.session.sharing.get(w.readable_share())),
+    (Action.SHARING_READ, "sharing.for_child", lambda w: w.session.sharing.for_child(w.child_id)),
+    (Action.SHARING_DECIDE, "sharing.queue", lambda w: w.session.sharing.queue(include_final=True)),
+    (Action.SHARING_DECIDE, "sharing.counts", lambda w: w.session.sharing.counts()),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.save_answers",
+        lambda w: w.session.sharing.save_answers(w.share_id, {Question.PURPOSE: Answer.YES}),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.record_advice",
+        lambda w: w.session.sharing.record_advice(
+            w.share_id, question=Question.PURPOSE, adviser="LADO", advice="Share", child_named=False
+        ),
+    ),
+    (Action.SHARING_DECIDE, "sharing.item_choices", lambda w: w.session.sharing.item_choices(w.share_id)),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.save_outcome",
+        lambda w: w.session.sharing.save_outcome(w.share_id, OutcomeDraft(reasons="Changed")),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.confirm_backing",
+        lambda w: w.session.sharing.confirm_backing(
+            w.share_id, username=MANAGER_USERNAME, password=MANAGER_PASSWORD
+        ),
+    ),
+    (Action.SHARING_DECIDE, "sharing.may_consult_instead", lambda w: w.session.sharing.may_consult_instead()),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.record_consulted",
+        # Allowed roles reach the rule that a second manager works here, past the permission check.
+        lambda w: refused_for_content(
+            lambda: w.session.sharing.record_consulted(w.share_id, consulted="Chair", how="Phone")
+        ),
+    ),
+    (Action.SHARING_DECIDE, "sharing.finalise", lambda w: w.session.sharing.finalise(w.ready_id)),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.add_followup",
+        lambda w: w.session.sharing.add_followup(w.final_id, NewFollowUp(FollowUpKind.REVIEW, SEEN.date())),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.complete_followup",
+        lambda w: w.session.sharing.complete_followup(w.followup_id, note="Done"),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "sharing.amend",
+        lambda w: w.session.sharing.amend(w.final_id, field="reasons", new_text="Clearer", reason="Typo"),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "transfers.record_sent",
+        lambda w: w.session.transfers.record_sent(
+            w.child_id, receiving_setting="School", sent_how="By hand", sent_on=SEEN.date()
+        ),
+    ),
+    (
+        Action.SHARING_DECIDE,
+        "transfers.record_receipt",
+        lambda w: w.session.transfers.record_receipt(w.transfer_id, received_on=SEEN.date()),
+    ),
+    (Action.SHARING_DECIDE, "transfers.waiting", lambda w: w.session.transfers.waiting()),
+    (Action.SHARING_DECIDE, "transfers.for_child", lambda w: w.session.transfers.for_child(w.child_id)),
+    (Action.SHARING_DECIDE, "transfers.overdue_count", lambda w: w.session.transfers.overdue_count()),
 ]
+
+
+def refused_for_content(call: Callable[[], object]) -> None:
+    try:
+        call()
+    except ValidationError:
+        pass
+
 
 SEEN = datetime(2026, 9, 1, 8, 30, tzinfo=UTC)
 VISIT = VisitDetails("Ayşe Demir", "Health visiting", SEEN, "Two-year check", supervised_by=1)
@@ -258,6 +362,49 @@ FATHER = CarerDetails(
 )
 CONTACT = ContactDetails("Aoife Byrne", "07700 900456", "Neighbour", may_collect=True)
 PROFESSIONAL = ProfessionalDetails("Speech and language", "Kwame Mensah", "Therapist", from_date="2026-01-05")
+
+
+def request(child_id: int) -> Intake:
+    return Intake(
+        Direction.REQUEST,
+        Channel.EMAIL,
+        SEEN,
+        (child_id,),
+        "Attendance this term",
+        requester_org="Anytown Children's Social Care",
+        requester_name="Αλέξανδρος Παπαδόπουλος",
+    )
+
+
+def _decided(manager: Session, child_id: int, answers: dict[Question, Answer], **outcome: object) -> int:
+    share = manager.sharing.open(request(child_id)).id
+    manager.sharing.save_answers(share, answers, consent_reason="Asking would raise the risk.")
+    manager.sharing.save_outcome(
+        share,
+        OutcomeDraft(
+            reasons="To keep the child safe.",
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            special_condition=SpecialCondition.SAFEGUARDING,
+            recipient_name="Αλέξανδρος Παπαδόπουλος",
+            recipient_org="Anytown Children's Social Care",
+            shared_how="Secure email",
+            secured_how="Encrypted",
+            shared_on=SEEN.date(),
+            family_told=FamilyTold.TOLD,
+            items=(ChosenItem(f"child:{child_id}", outcome.pop("nature")),),  # type: ignore[arg-type]
+        ),
+    )
+    return int(share)
+
+
+YES = {Question.PURPOSE: Answer.YES, Question.IDENTIFIABLE: Answer.YES, Question.CONFIDENTIAL: Answer.YES}
+WITHOUT_CONSENT = {
+    **YES,
+    Question.CHILD_AT_RISK: Answer.YES,
+    Question.CONSENT: Answer.NOT_SOUGHT,
+    Question.OTHER_REASON: Answer.PUBLIC_FUNCTION,
+}
+WITH_CONSENT = {**YES, Question.CHILD_AT_RISK: Answer.NO, Question.CONSENT: Answer.GIVEN}
 
 
 def new_concern(w: World) -> NewConcern:
@@ -291,12 +438,22 @@ def _world(made: VaultUnderTest, role: Role) -> World:
             child.id, SEEN, 1, "Health visitor reports missed checks.", third_party_source="Health visiting"
         )
     )
+    share = _decided(manager, child.id, WITHOUT_CONSENT, nature="fact")
+    ready = _decided(manager, child.id, WITH_CONSENT, nature="fact")
+    final_id = _decided(manager, child.id, WITH_CONSENT, nature="fact")
+    final = manager.sharing.finalise(final_id, [NewFollowUp(FollowUpKind.CONFIRM_RECEIPT, SEEN.date())])
+    transfer = manager.transfers.record_sent(
+        child.id, receiving_setting="St Mary's", sent_how="By hand", sent_on=SEEN.date()
+    )
     made.session.close()
     session = made.vault.sign_in("Дмитрий", PASSWORD)
     assert session.roles == frozenset({role})
     own = None
     if session.may(Action.CONCERN_CREATE):
         own = int(session.concerns.log(NewConcern(child.id, SEEN, 1, "Quiet all morning.")).id)
+    own_share = None
+    if session.may(Action.SHARING_INTAKE):
+        own_share = int(session.sharing.open(request(child.id)).id)
     return World(
         made,
         session,
@@ -309,6 +466,12 @@ def _world(made: VaultUnderTest, role: Role) -> World:
         own,
         int(child.contacts[0].id),
         int(child.professionals[0].id),
+        share,
+        ready,
+        final_id,
+        int(final.followups[0].id),
+        int(transfer.id),
+        own_share,
     )
 
 
