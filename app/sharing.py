@@ -271,6 +271,16 @@ class SharedItem:
     label: str
     content: str
     nature: Nature
+    source_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The ``ItemChoice.key`` this item was chosen as ("other" for words typed in)."""
+        if self.source == "other" or self.source_id is None:
+            return "other"
+        if self.source.startswith("concern_"):
+            return f"concern:{self.source_id}:{self.source.removeprefix('concern_')}"
+        return f"{self.source}:{self.source_id}"
 
 
 @dataclass(frozen=True)
@@ -930,7 +940,13 @@ class SharingService:
             )
         )
         items = tuple(
-            SharedItem(str(i["source"]), str(i["label"]), str(i["content"]), Nature(i["nature"]))
+            SharedItem(
+                str(i["source"]),
+                str(i["label"]),
+                str(i["content"]),
+                Nature(i["nature"]),
+                None if i["source_id"] is None else int(i["source_id"]),
+            )
             for i in db.query("SELECT * FROM share_item WHERE request_id = ? ORDER BY id", (share_id,))
         )
         followups = tuple(
@@ -1046,9 +1062,10 @@ class SharingService:
         )
 
     def save_answers(
-        self, share_id: int, answers: Mapping[Question, Answer], *, consent_reason: str = ""
+        self, share_id: int, answers: Mapping[Question, Answer], *, consent_reason: str | None = None
     ) -> ShareRecord:
-        """Keep the answers so far (the wizard calls this on every page, so it can be resumed)."""
+        """Keep the answers so far (the wizard calls this on every page, so it can be resumed).
+        ``consent_reason`` None leaves the reason already kept as it is."""
         row = self._deciding(share_id)
         try:
             clean = sharing_path.check(answers)
@@ -1057,7 +1074,11 @@ class SharingService:
                 "answers", "One of the answers is not one Sharewise offers; choose again."
             ) from None
         outcome = sharing_path.decide(clean)
-        reason = _note(consent_reason, "consent_reason", "Why we go on without consent")
+        reason = (
+            str(row["consent_reason"])
+            if consent_reason is None
+            else _note(consent_reason, "consent_reason", "Why we go on without consent")
+        )
         encoded = encode_answers(clean)
         if encoded == row["answers"] and reason == row["consent_reason"]:
             return self._load(share_id)
@@ -1419,6 +1440,10 @@ class SharingService:
                 (backer.id, role_words(backer.roles), to_text(self._now()), share_id),
             )
             self._ctx.audit(tx, AuditAction.SHARE_BACKED, "share_request", share_id, {"backer": backer.id})
+        if attempts is not None:
+            # The right password, as at sign-in, ends the run of failures (they stay waiting to be
+            # written to the audit log at the next sign-in).
+            attempts.settle(tag, 0)
         return self._load(share_id)
 
     def record_consulted(self, share_id: int, *, consulted: str, how: str) -> ShareRecord:
@@ -1476,7 +1501,9 @@ class SharingService:
                 gaps.append(
                     ("special_condition", "Say whether special-category data is shared, and the condition.")
                 )
-            if record.family_told is None:
+            if outcome.ground is Ground.NOT_IDENTIFIABLE:
+                pass  # nobody is identifiable, so there is no family to tell
+            elif record.family_told is None:
                 gaps.append(("family_told", "Say whether the family has been or will be told."))
             elif record.family_told is FamilyTold.NOT_TOLD and not record.family_reason:
                 gaps.append(("family_reason", "Say why the family is not told (it would raise the risk)."))
@@ -1527,6 +1554,10 @@ class SharingService:
             description = _line(
                 followup.description, "followups", "Follow-up", required=kind is FollowUpKind.OTHER
             )
+            if kind is FollowUpKind.TELL_FAMILY and record.family_told is FamilyTold.NOT_TOLD:
+                raise ValidationError(
+                    "followups", "The record says the family is not being told, so do not plan to tell them."
+                )
             clean.append(NewFollowUp(kind, due, description))
         now = to_text(self._now())
         with self._ctx.transaction() as tx:

@@ -710,3 +710,69 @@ def test_every_view_and_list_is_audited(made_vault: VaultUnderTest, child: int) 
     assert actions.count("share.listed") == 2 and "share.viewed" in actions
     viewed = next(e for e in s.audit.entries(limit=10) if e.action == "share.viewed")
     assert viewed.detail == {"children": [child]}
+
+
+def test_a_right_backing_password_ends_the_run_of_failures(made_vault: VaultUnderTest, child: int) -> None:
+    add_backer(made_vault)
+    s = made_vault.session
+    record = decided_without_consent(made_vault, child)
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            s.sharing.confirm_backing(record.id, username=BACKER, password="not it")
+    s.sharing.confirm_backing(record.id, username=BACKER, password=BACKER_PASSWORD)
+    # Four more mistakes are again free of any wait, as after a successful sign-in.
+    s.sharing.save_outcome(record.id, full_outcome(s, made_vault, record.id, recipient_name="Another"))
+    for _ in range(4):
+        with pytest.raises(WrongPassword) as wrong:
+            s.sharing.confirm_backing(record.id, username=BACKER, password="not it")
+        assert wrong.value.retry_after == 0
+
+
+def test_saved_items_name_the_choice_they_came_from(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    concern = log_concern(s, made_vault, child)
+    share = s.sharing.open(intake(made_vault, child, concern_ids=(concern,))).id
+    s.sharing.save_answers(share, WITH_CONSENT)
+    keys = (f"child:{child}", f"concern:{concern}:child_words")
+    got = s.sharing.save_outcome(share, OutcomeDraft(items=tuple(ChosenItem(k, Nature.FACT) for k in keys)))
+    assert tuple(i.key for i in got.items) == keys
+
+
+def test_the_consent_reason_is_kept_unless_given_again(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    share = s.sharing.open(intake(made_vault, child)).id
+    s.sharing.save_answers(share, WITHOUT_CONSENT, consent_reason="Asking would alert him.")
+    assert s.sharing.save_answers(share, WITHOUT_CONSENT).consent_reason == "Asking would alert him."
+    assert s.sharing.save_answers(share, WITHOUT_CONSENT, consent_reason="").consent_reason == ""
+
+
+def test_anonymous_figures_need_no_word_to_the_family(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    share = s.sharing.open(
+        intake(made_vault, child, asked_for="How many two-year-olds took up funded places")
+    ).id
+    s.sharing.save_answers(share, {Q.PURPOSE: A.YES, Q.IDENTIFIABLE: A.NO})
+    record = s.sharing.save_outcome(
+        share,
+        OutcomeDraft(
+            reasons="Figures only; nobody can be identified.",
+            recipient_name="Early years team",
+            recipient_org="Anytown Council",
+            shared_how="Email",
+            secured_how="Totals only",
+            shared_on=made_vault.clock.now().date(),
+            items=(ChosenItem("other", Nature.FACT, label="Totals", content="12 funded two-year-olds"),),
+        ),
+    )
+    assert s.sharing.missing(record) == []
+
+
+def test_a_family_not_told_gets_no_follow_up_to_tell_them(made_vault: VaultUnderTest, child: int) -> None:
+    add_backer(made_vault)
+    s = made_vault.session
+    record = decided_without_consent(made_vault, child)
+    s.sharing.confirm_backing(record.id, username=BACKER, password=BACKER_PASSWORD)
+    tell = NewFollowUp(FollowUpKind.TELL_FAMILY, made_vault.clock.now().date())
+    with pytest.raises(ValidationError, match="not being told"):
+        s.sharing.finalise(record.id, [tell])
+    assert s.sharing.get(record.id).status is ShareStatus.OPEN
