@@ -22,6 +22,7 @@ class DocumentKind(StrEnum):
     RECOVERY_SHEET = "recovery_sheet"
     CHRONOLOGY = "chronology"
     CHRONOLOGY_CODED = "chronology_coded"
+    DECISION_RECORD = "decision_record"
 
 
 # Who may print or save each kind: the same permission as seeing what it holds.
@@ -29,6 +30,7 @@ REQUIRES: Mapping[DocumentKind, Action] = {
     DocumentKind.RECOVERY_SHEET: Action.SETTINGS_MANAGE,
     DocumentKind.CHRONOLOGY: Action.CONCERN_REVIEW,
     DocumentKind.CHRONOLOGY_CODED: Action.CONCERN_REVIEW,
+    DocumentKind.DECISION_RECORD: Action.SHARING_DECIDE,
 }
 
 

@@ -235,8 +235,16 @@ class ItemChoice:
 @dataclass(frozen=True)
 class LinkedChild:
     id: ChildId
-    name: str
+    name: str  # the name used day to day (known-as when there is one)
     date_of_birth: date
+    legal_name: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """The legal name, with the known-as name in brackets when it differs (for the record)."""
+        if self.legal_name and self.legal_name != self.name:
+            return f"{self.legal_name} (known as {self.name})"
+        return self.legal_name or self.name
 
 
 @dataclass(frozen=True)
@@ -887,6 +895,7 @@ class SharingService:
                 ChildId(int(k["id"])),
                 str(k["known_as"] or k["legal_name"]),
                 date.fromisoformat(k["date_of_birth"]),
+                str(k["legal_name"]),
             )
             for k in db.query(
                 "SELECT c.id, c.legal_name, c.known_as, c.date_of_birth FROM share_child s "
@@ -1217,7 +1226,7 @@ class SharingService:
                     (concern["id"],),
                 )
             }
-            seen = from_text(concern["seen_at"]).strftime("%d/%m/%Y")
+            seen = from_text(concern["seen_at"]).astimezone().strftime("%d/%m/%Y")  # the UK day
             third_party = str(concern["third_party_source"])
             shareable = not third_party or concern["third_party_consent_at"] is not None
             why_not = (
@@ -1554,10 +1563,6 @@ class SharingService:
             description = _line(
                 followup.description, "followups", "Follow-up", required=kind is FollowUpKind.OTHER
             )
-            if kind is FollowUpKind.TELL_FAMILY and record.family_told is FamilyTold.NOT_TOLD:
-                raise ValidationError(
-                    "followups", "The record says the family is not being told, so do not plan to tell them."
-                )
             clean.append(NewFollowUp(kind, due, description))
         now = to_text(self._now())
         with self._ctx.transaction() as tx:

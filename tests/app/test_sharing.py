@@ -765,14 +765,3 @@ def test_anonymous_figures_need_no_word_to_the_family(made_vault: VaultUnderTest
         ),
     )
     assert s.sharing.missing(record) == []
-
-
-def test_a_family_not_told_gets_no_follow_up_to_tell_them(made_vault: VaultUnderTest, child: int) -> None:
-    add_backer(made_vault)
-    s = made_vault.session
-    record = decided_without_consent(made_vault, child)
-    s.sharing.confirm_backing(record.id, username=BACKER, password=BACKER_PASSWORD)
-    tell = NewFollowUp(FollowUpKind.TELL_FAMILY, made_vault.clock.now().date())
-    with pytest.raises(ValidationError, match="not being told"):
-        s.sharing.finalise(record.id, [tell])
-    assert s.sharing.get(record.id).status is ShareStatus.OPEN
