@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, NewType
@@ -230,6 +230,13 @@ class ItemChoice:
     nature: Nature  # the nature it has in the record; the DSL confirms it
     shareable: bool
     why_not: str = ""
+    caution: str = ""  # shareable, but think first (an address withheld from another carer)
+
+
+WITHHELD_CAUTION = (
+    "Withheld from another carer on the record: share it only if it cannot reach them "
+    "(protect the identity of anyone who could be harmed)."
+)
 
 
 @dataclass(frozen=True)
@@ -478,6 +485,20 @@ def encode_answers(answers: Mapping[Question, Answer]) -> str:
     return json.dumps({q.value: a.value for q, a in answers.items()}, sort_keys=True)
 
 
+def _outcome_as_recorded(row: Any, answers: Mapping[Question, Answer]) -> Outcome:
+    """Where the answers lead; for a finalised decision, the verdict and ground as recorded then,
+    so a later change to the decision path never changes what a past decision says."""
+    outcome = sharing_path.decide(answers)
+    if row["status"] != ShareStatus.FINAL:
+        return outcome
+    return replace(
+        outcome,
+        verdict=Verdict(row["verdict"]),
+        ground=None if row["ground"] is None else Ground(row["ground"]),
+        criterion=None if row["criterion"] is None else Answer(row["criterion"]),
+    )
+
+
 def role_words(roles: frozenset[Role]) -> str:
     """The roles that matter for a decision, as printed on the record ("Manager and DSL")."""
     shown = [r.label for r in (Role.MANAGER, Role.DSL, Role.KEY_WORKER) if r in roles]
@@ -563,7 +584,9 @@ class SharingService:
         if direction is Direction.REQUEST and channel is Channel.OWN_INITIATIVE:
             raise ValidationError("received_via", "Say how the request came in: telephone, email, letter ...")
         if direction is Direction.PROACTIVE and channel not in (Channel.OWN_INITIATIVE, Channel.MEETING):
-            channel = Channel.OWN_INITIATIVE
+            raise ValidationError(
+                "received_via", "For our own wish to share, choose “our own decision” or “at a meeting”."
+            )
         received = validation.moment(intake.received_at, field="received_at", label="When it came in")
         if received > now + FUTURE_TOLERANCE:
             raise ValidationError("received_at", "“When it came in” is in the future; please check the date.")
@@ -598,7 +621,9 @@ class SharingService:
                     "called_back_at", "The call back is before the call came in; check both."
                 )
             called_by = intake.called_back_by if intake.called_back_by is not None else self._ctx.actor.id
-            if isinstance(called_by, bool) or not db.scalar("SELECT 1 FROM staff WHERE id = ?", (called_by,)):
+            if isinstance(called_by, bool) or not db.scalar(
+                "SELECT 1 FROM staff WHERE id = ? AND active = 1", (called_by,)
+            ):
                 raise ValidationError("called_back_by", "Choose who called back from the staff list.")
         kids = _ids(intake.child_ids, "child_ids")
         if not kids:
@@ -1017,7 +1042,7 @@ class SharingService:
             concerns=concerns,
             professionals=professionals,
             answers=answers,
-            outcome=sharing_path.decide(answers),
+            outcome=_outcome_as_recorded(row, answers),
             consent_reason=str(row["consent_reason"]),
             advice=advice,
             reasons=str(row["reasons"]),
@@ -1082,6 +1107,19 @@ class SharingService:
             raise ValidationError(
                 "answers", "One of the answers is not one Sharewise offers; choose again."
             ) from None
+        before = decode_answers(str(row["answers"]))
+        for question, answer in clean.items():
+            if before.get(question) is Answer.NOT_SURE and answer is not Answer.NOT_SURE:
+                advised = self._ctx.database.scalar(
+                    "SELECT 1 FROM share_advice WHERE request_id = ? AND question = ?",
+                    (share_id, question.value),
+                )
+                if not advised:
+                    raise ValidationError(
+                        "advice",
+                        "You were not sure about this question: record the advice you were given before "
+                        "answering it.",
+                    )
         outcome = sharing_path.decide(clean)
         reason = (
             str(row["consent_reason"])
@@ -1179,6 +1217,12 @@ class SharingService:
             details = f"{kid['legal_name']}, born {born}"
             if kid["address"]:
                 details += f", {kid['address']}"
+            # A carer the child lives with whose details are withheld: the child's address is theirs.
+            hidden_home = kid["address"] and db.scalar(
+                "SELECT 1 FROM child_carer cc JOIN carer_withheld w ON w.carer_id = cc.carer_id "
+                "WHERE cc.child_id = ? AND cc.lives_with = 1",
+                (kid["id"],),
+            )
             choices.append(
                 ItemChoice(
                     f"child:{kid['id']}",
@@ -1186,6 +1230,7 @@ class SharingService:
                     details,
                     Nature.FACT,
                     True,
+                    caution=WITHHELD_CAUTION if hidden_home else "",
                 )
             )
         for carer in db.query(
@@ -1194,6 +1239,7 @@ class SharingService:
             (share_id,),
         ):
             parts = [p for p in (str(carer["full_name"]), str(carer["address"]), str(carer["phone"])) if p]
+            withheld = db.scalar("SELECT 1 FROM carer_withheld WHERE carer_id = ?", (carer["id"],))
             choices.append(
                 ItemChoice(
                     f"carer:{carer['id']}",
@@ -1201,6 +1247,7 @@ class SharingService:
                     ", ".join(parts),
                     Nature.FACT,
                     True,
+                    caution=WITHHELD_CAUTION if withheld else "",
                 )
             )
         for prof in db.query(
@@ -1605,6 +1652,11 @@ class SharingService:
         row = self._ctx.database.one("SELECT status FROM share_request WHERE id = ?", (share_id,))
         if row is None:
             raise NotFound("That information-sharing record is not there any more.")
+        if row["status"] != ShareStatus.FINAL:
+            raise ValidationError(
+                "status",
+                "This decision is not finalised yet: finish it (follow-ups are set when finalising).",
+            )
         return row
 
     def add_followup(self, share_id: int, followup: NewFollowUp) -> ShareRecord:
@@ -1661,11 +1713,7 @@ class SharingService:
 
     def amend(self, share_id: int, *, field: str, new_text: str, reason: str) -> ShareRecord:
         """Correct one part of a finalised decision; the original stays beside the new text."""
-        row = self._final(share_id)
-        if row["status"] != ShareStatus.FINAL:
-            raise ValidationError(
-                "status", "This decision is not finalised yet: change it on its page instead."
-            )
+        self._final(share_id)
         if field not in AMENDABLE:
             raise ValidationError("field", "Choose which part of the decision to correct.")
         new_text = _note(new_text, "new_text", AMENDABLE[field], required=field == "reasons")

@@ -438,7 +438,15 @@ class _ItemRow(QWidget):
     """One thing that could be shared: a tick, its nature (fact or opinion), and its words."""
 
     def __init__(
-        self, key: str, label: str, content: str, nature: Nature, *, name: str, why_not: str = ""
+        self,
+        key: str,
+        label: str,
+        content: str,
+        nature: Nature,
+        *,
+        name: str,
+        why_not: str = "",
+        caution: str = "",
     ) -> None:
         super().__init__()
         self.key = key
@@ -473,6 +481,12 @@ class _ItemRow(QWidget):
             self.nature.setToolTip(why_not)
             self.words.setToolTip(why_not)
             self.why_not.setStyleSheet("color: #b3261e;")
+            layout.addWidget(self.why_not)
+        elif caution:
+            # Shareable, but the DSL should stop and think (a withheld address).
+            self.why_not.setText(caution)
+            self.why_not.setObjectName(f"itemCaution_{name}")
+            self.why_not.setStyleSheet("color: #8a5a00;")
             layout.addWidget(self.why_not)
         else:
             self.why_not.hide()
@@ -720,6 +734,7 @@ class OutcomePage(QWidget):
                 choice.nature,
                 name=choice.key,
                 why_not="" if choice.shareable else (choice.why_not or "This item cannot be shared."),
+                caution=choice.caution,
             )
             self.rows.append(row)
             self.items_layout.addWidget(row)

@@ -765,3 +765,66 @@ def test_anonymous_figures_need_no_word_to_the_family(made_vault: VaultUnderTest
         ),
     )
     assert s.sharing.missing(record) == []
+
+
+def test_a_not_sure_answer_changes_only_after_advice(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    share = s.sharing.open(intake(made_vault, child)).id
+    s.sharing.save_answers(share, {Q.PURPOSE: A.NOT_SURE})
+    with pytest.raises(ValidationError, match="record the advice"):
+        s.sharing.save_answers(share, {Q.PURPOSE: A.YES})
+    s.sharing.record_advice(
+        share, question=Q.PURPOSE, adviser="LADO", advice="A legitimate purpose.", child_named=False
+    )
+    assert s.sharing.save_answers(share, {Q.PURPOSE: A.YES}).answers[Q.PURPOSE] is A.YES
+
+
+def test_a_finalised_decision_shows_the_verdict_recorded_then(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    record = finalised(made_vault, child)
+    # Were the decision path ever to change, the stored verdict and ground are what the record says.
+    with s.context.transaction() as tx:
+        tx.execute("DROP TRIGGER share_request_is_final")
+        tx.execute('UPDATE share_request SET answers = \'{"purpose": "no"}\' WHERE id = ?', (record.id,))
+    again = s.sharing.get(record.id)
+    assert again.outcome.verdict is Verdict.SHARE and again.outcome.ground is record.outcome.ground
+
+
+def test_a_proactive_share_says_how_it_arose(made_vault: VaultUnderTest, child: int) -> None:
+    with pytest.raises(ValidationError, match="our own decision"):
+        made_vault.session.sharing.open(
+            intake(made_vault, child, direction=Direction.PROACTIVE, received_via=Channel.EMAIL)
+        )
+
+
+def test_follow_ups_are_set_on_finalised_decisions(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    share = s.sharing.open(intake(made_vault, child)).id
+    with pytest.raises(ValidationError, match="not finalised yet"):
+        s.sharing.add_followup(share, NewFollowUp(FollowUpKind.REVIEW, made_vault.clock.now().date()))
+
+
+def test_a_withheld_address_is_offered_with_a_caution(made_vault: VaultUnderTest, child: int) -> None:
+    s = made_vault.session
+    kid = s.children.get(child)
+    mother = kid.carers[0].id
+    s.children.update(child, replace_details(kid, address="3 Hidden Row"))
+    father = s.children.add_carer(child, CarerDetails("Thomas Ålund", "Father", True, False)).carers
+    father_id = next(c.id for c in father if c.full_name == "Thomas Ålund")
+    s.children.set_withheld(child, mother, [father_id])
+    share = s.sharing.open(intake(made_vault, child, carer_ids=(mother, father_id))).id
+    s.sharing.save_answers(share, WITH_CONSENT)
+    choices = {c.key: c for c in s.sharing.item_choices(share)}
+    assert "Withheld from another carer" in choices[f"carer:{mother}"].caution
+    assert "Withheld from another carer" in choices[f"child:{child}"].caution
+    assert choices[f"carer:{father_id}"].caution == "" and choices[f"carer:{mother}"].shareable
+
+
+def replace_details(kid: object, **changes: object) -> ChildDetails:
+    fields = {
+        "legal_name": kid.legal_name,  # type: ignore[attr-defined]
+        "date_of_birth": kid.date_of_birth,  # type: ignore[attr-defined]
+        "start_date": kid.start_date,  # type: ignore[attr-defined]
+    }
+    fields.update(changes)
+    return ChildDetails(**fields)  # type: ignore[arg-type]
