@@ -3,16 +3,21 @@
 Demo accounts get known passwords (printed by ``python -m app demo``) and are marked so the
 program can show a "Demo data — fictional" banner. The vault also holds about forty fictional
 children (``resources/demo/children.json``) with carers, contacts, professionals, agency visits,
-parent contacts and a year of concerns in every state, so every screen has something to show.
+parent contacts and a year of concerns in every state, and information-sharing decisions of every
+kind with the child-protection files sent on for two leavers (``resources/demo/sharing.json``), so
+every screen has something to show.
 
 Everything goes in through the session's core API, as the people who would do it: the manager
-adds the children, key workers log their own concerns, the DSL reviews. To make the records
-look lived-in, the vault is built on a clock that starts a little over a year ago and moves
-forwards through the year, so review dates, action dates and the audit log all read as they
+adds the children, key workers log their own concerns, the DSL reviews and decides what is shared
+(the deputy DSL confirms, with her own password, each decision to share without consent). To make
+the records look lived-in, the vault is built on a clock that starts a little over a year ago and
+moves forwards through the year, so review dates, action dates and the audit log all read as they
 would after a year of use. The clock only ever moves forwards, so the audit log stays in order.
 
 Each sign-in costs one Argon2id derivation, so the key workers sign in for a few sittings (a
-handful of concerns written up at the end of the day) rather than once per concern.
+handful of concerns written up at the end of the day) rather than once per concern, and the sharing
+decisions fall on days the DSL is signed in anyway. Each backing confirmed costs one derivation too;
+the demo has three.
 """
 
 from __future__ import annotations
@@ -32,8 +37,21 @@ from app.clock import Clock, SystemClock
 from app.concerns import NewConcern
 from app.parent_contacts import ContactKind, NewParentContact
 from app.policy.permissions import Role
+from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
 from app.session import Session
 from app.settings import ProviderProfile
+from app.sharing import (
+    Channel,
+    ChosenItem,
+    Direction,
+    FamilyTold,
+    FollowUpKind,
+    Intake,
+    Nature,
+    NewFollowUp,
+    OutcomeDraft,
+    Urgency,
+)
 from app.staff import NewStaff
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
@@ -44,7 +62,7 @@ from app.vault.vault import Vault
 SEED = 20260901  # the same demo every time
 HISTORY_DAYS = 400  # the vault was "set up" this long before now
 DAYS_PER_MONTH = 30.44
-MANAGER = "zoe"  # adds the children, and as DSL reviews concerns
+MANAGER = "zoe"  # adds the children, and as DSL reviews concerns and decides what is shared
 _SITTING = time(15, 0)  # key workers write up at the end of the day (UTC), one after another
 _REVIEW = time(8, 15)  # the DSL's morning
 _DONE = time(11, 0)
@@ -82,6 +100,12 @@ def demo_data() -> dict[str, Any]:
 def demo_children() -> dict[str, Any]:
     """The fictional families, professionals, visits, parent contacts and concerns."""
     return _resource("children.json")
+
+
+def demo_sharing() -> dict[str, Any]:
+    """The fictional information-sharing decisions, the outside people they name, and the
+    child-protection files sent on for leavers."""
+    return _resource("sharing.json")
 
 
 def demo_accounts() -> tuple[DemoAccount, ...]:
@@ -135,6 +159,10 @@ def _at(day: date, moment: time, minutes: float = 0) -> datetime:
     return datetime.combine(day, moment, UTC) + timedelta(minutes=minutes)
 
 
+def _answers(given: Mapping[str, str]) -> dict[Question, Answer]:
+    return {Question(q): Answer(a) for q, a in given.items()}
+
+
 class _Builder:
     """Fills a new demo vault through the core API. One instance per vault."""
 
@@ -158,7 +186,11 @@ class _Builder:
         self._children: dict[str, int] = {}
         self._starts: dict[str, date] = {}
         self._concerns: dict[str, int] = {}
+        self._logged: dict[str, datetime] = {}  # concern key -> when it was written up
         self._categories: dict[str, int] = {}
+        self._carers: dict[str, int] = {}  # carer name -> id (siblings share one)
+        self._professionals: dict[tuple[str, str], int] = {}  # (child, name) -> id, once added
+        self._shares: dict[str, int] = {}
         self._steps: list[_Step] = []
 
     # --- helpers ------------------------------------------------------------------------------
@@ -221,6 +253,7 @@ class _Builder:
                         ),
                     )
                     (carers[name],) = {int(c.id) for c in record.carers if c.id not in before}
+                    self._carers[name] = carers[name]
                 for contact in family["contacts"]:
                     session.children.add_contact(
                         child_id,
@@ -281,7 +314,8 @@ class _Builder:
 
     def plan_professionals(self, professionals: list[dict[str, Any]]) -> None:
         for spec in professionals:
-            child = self._children[str(spec["child"])]
+            ref = str(spec["child"])
+            child = self._children[ref]
             start = self._day(float(spec["from_days_ago"]))
             details = ProfessionalDetails(
                 agency=str(spec["agency"]),
@@ -293,8 +327,12 @@ class _Builder:
             when = max(_at(start, _REVIEW, self._minutes(60, 180)), self._clock.now())
             ended = spec.get("to_days_ago")
 
-            def add(s: Session, child: int = child, details: ProfessionalDetails = details) -> None:
-                s.children.add_professional(child, details)
+            def add(
+                s: Session, child: int = child, details: ProfessionalDetails = details, ref: str = ref
+            ) -> None:
+                record = s.children.add_professional(child, details)
+                added = max(int(p.id) for p in record.professionals if p.full_name == details.full_name)
+                self._professionals[(ref, details.full_name)] = added
 
             self._step(when, MANAGER, add)
             if ended is not None:
@@ -376,6 +414,7 @@ class _Builder:
     ) -> None:
         key = str(spec["key"])
         child = self._children[str(spec["child"])]
+        self._logged[key] = logged
         told = None
         if author != MANAGER:
             told = seen + timedelta(minutes=int(spec.get("told_after_minutes", 20)))
@@ -470,6 +509,249 @@ class _Builder:
         self._step(done, MANAGER, complete)
         return max(last, done)
 
+    # --- information sharing and file transfers ------------------------------------------------
+
+    def _local_today(self) -> date:
+        """Today on this PC's calendar at the build clock's moment, as the core counts it."""
+        return self._clock.now().astimezone().date()
+
+    def plan_sharing(self, decisions: list[dict[str, Any]]) -> None:
+        """Each decision as it happened: the intake by whoever took it, the DSL's answers (and
+        advice where she was not sure), the outcome, the deputy DSL's backing where it shares
+        without consent, finalising with follow-ups, then follow-ups done and corrections."""
+        for spec in decisions:
+            key = str(spec["key"])
+            if "after_concern" in spec:
+                anchor = self._logged[str(spec["after_concern"])]
+                received = anchor + timedelta(minutes=int(spec["received_after_minutes"]))
+                opened = anchor + timedelta(minutes=int(spec["open_after_minutes"]))
+            else:
+                received = _at(
+                    self._day(float(spec["days_ago"])), time(int(spec["hour"]), int(spec["minute"]))
+                )
+                # Written up once the call back is done, or a quarter of an hour after it came in.
+                later = int(spec["intake"].get("called_back_after_minutes", 10)) + 5
+                opened = received + timedelta(minutes=int(spec.get("open_after_minutes", max(15, later))))
+            self._step(opened, str(spec.get("opened_by", MANAGER)), self._opening(spec, received))
+            unsure = spec.get("unsure")
+            if unsure:
+                self._plan_advice(key, unsure, spec, received)
+            decided = spec.get("decided")
+            if decided is None:
+                continue  # still open, awaiting the DSL
+            when = _at(
+                received.date() + timedelta(days=int(decided["after_days"])),
+                time(int(decided["hour"]), int(decided["minute"])),
+            )
+            self._step(when, MANAGER, self._deciding(spec))
+            for number, followup in enumerate(spec.get("followups", [])):
+                after = followup.get("done_after_days")
+                if after is None:
+                    continue
+                done = _at(when.date() + timedelta(days=int(after)), time(int(followup["done_hour"]), number))
+
+                def complete(
+                    s: Session, key: str = key, number: int = number, note: str = str(followup["note"])
+                ) -> None:
+                    record = s.sharing.get(self._shares[key])
+                    made = sorted(record.followups, key=lambda f: f.id)
+                    s.sharing.complete_followup(made[number].id, note=note)
+
+                self._step(done, MANAGER, complete)
+            amend = spec.get("amend")
+            if amend:
+                amended = _at(
+                    when.date() + timedelta(days=int(amend["after_days"])),
+                    time(int(amend["hour"]), int(amend["minute"])),
+                )
+
+                def correct(s: Session, key: str = key, amend: Mapping[str, Any] = amend) -> None:
+                    s.sharing.amend(
+                        self._shares[key],
+                        field=str(amend["field"]),
+                        new_text=str(amend["new_text"]),
+                        reason=str(amend["reason"]),
+                    )
+
+                self._step(amended, MANAGER, correct)
+
+    def _opening(self, spec: Mapping[str, Any], received: datetime) -> Callable[[Session], None]:
+        key = str(spec["key"])
+        words = spec["intake"]
+        called_back = words.get("called_back_after_minutes")
+
+        def open_intake(s: Session) -> None:
+            intake = Intake(
+                direction=Direction(words["direction"]),
+                received_via=Channel(words["received_via"]),
+                received_at=received,
+                child_ids=tuple(self._children[str(c)] for c in spec["children"]),
+                asked_for=str(words["asked_for"]),
+                purpose=str(words.get("purpose", "")),
+                urgency=Urgency(words["urgency"]),
+                requester_org=str(words.get("requester_org", "")),
+                requester_name=str(words.get("requester_name", "")),
+                requester_role=str(words.get("requester_role", "")),
+                requester_contact=str(words.get("requester_contact", "")),
+                carer_ids=tuple(self._carers[str(n)] for n in spec.get("carers", [])),
+                concern_ids=tuple(self._concerns[str(k)] for k in spec.get("concerns", [])),
+                professional_ids=tuple(
+                    self._professionals[(str(c), str(n))]
+                    for n in spec.get("professionals", [])
+                    for c in spec["children"]
+                    if (str(c), str(n)) in self._professionals
+                ),
+                phone_number=str(words.get("phone_number", "")),
+                verified_how=str(words.get("verified_how", "")),
+                called_back_at=None
+                if called_back is None
+                else received + timedelta(minutes=int(called_back)),
+            )
+            self._shares[key] = int(s.sharing.open(intake).id)
+
+        return open_intake
+
+    def _plan_advice(
+        self, key: str, unsure: Mapping[str, Any], spec: Mapping[str, Any], received: datetime
+    ) -> None:
+        """Not sure at one question: the answers so far, then the advice sought the next day."""
+
+        def not_sure(s: Session) -> None:
+            s.sharing.save_answers(
+                self._shares[key],
+                _answers(unsure["answers"]),
+                consent_reason=str(spec.get("consent_reason", "")),
+            )
+
+        self._step(received + timedelta(minutes=int(unsure["after_minutes"])), MANAGER, not_sure)
+        advice = unsure["advice"]
+        recorded = _at(
+            received.date() + timedelta(days=int(advice["after_days"])),
+            time(int(advice["hour"]), int(advice["minute"])),
+        )
+
+        def record_advice(s: Session) -> None:
+            s.sharing.record_advice(
+                self._shares[key],
+                question=Question(advice["question"]),
+                adviser=str(advice["adviser"]),
+                advice=str(advice["advice"]),
+                child_named=bool(advice["child_named"]),
+                sought_at=recorded - timedelta(minutes=int(advice["sought_minutes_before"])),
+            )
+
+        self._step(recorded, MANAGER, record_advice)
+
+    def _deciding(self, spec: Mapping[str, Any]) -> Callable[[Session], None]:
+        key = str(spec["key"])
+        words = spec["outcome"]
+        backer = spec.get("backed_by")
+
+        def decide(s: Session) -> None:
+            share = self._shares[key]
+            s.sharing.save_answers(
+                share, _answers(spec["answers"]), consent_reason=str(spec.get("consent_reason", ""))
+            )
+            today = self._local_today()
+            basis, condition, told = (
+                words.get("lawful_basis"),
+                words.get("special_condition"),
+                words.get("family_told"),
+            )
+            s.sharing.save_outcome(
+                share,
+                OutcomeDraft(
+                    reasons=str(words["reasons"]),
+                    lawful_basis=None if basis is None else LawfulBasis(basis),
+                    special_condition=None if condition is None else SpecialCondition(condition),
+                    recipient_name=str(words.get("recipient_name", "")),
+                    recipient_role=str(words.get("recipient_role", "")),
+                    recipient_org=str(words.get("recipient_org", "")),
+                    shared_how=str(words.get("shared_how", "")),
+                    secured_how=str(words.get("secured_how", "")),
+                    retention=str(words.get("retention", "")),
+                    shared_on=today if words.get("recipient_org") else None,
+                    family_told=None if told is None else FamilyTold(told),
+                    family_reason=str(words.get("family_reason", "")),
+                    identity_protection=str(words.get("identity_protection", "")),
+                    discussed_with_requester=words.get("discussed_with_requester"),
+                    discussed_note=str(words.get("discussed_note", "")),
+                    items=self._items(s, share, spec.get("items", [])),
+                ),
+            )
+            if backer is not None:
+                self._clock.advance(600)  # the deputy comes to the office PC to confirm
+                s.sharing.confirm_backing(share, username=str(backer), password=self._passwords[str(backer)])
+            self._clock.advance(120)
+            s.sharing.finalise(
+                share,
+                [
+                    NewFollowUp(
+                        FollowUpKind(f["kind"]),
+                        self._local_today() + timedelta(days=int(f["due_days"])),
+                        str(f.get("description", "")),
+                    )
+                    for f in spec.get("followups", [])
+                ],
+            )
+
+        return decide
+
+    def _items(self, s: Session, share: int, chosen: list[Any]) -> tuple[ChosenItem, ...]:
+        """The items named in the data, as ``item_choices`` offers them (each with the nature it
+        has in the record), or an item of our own words."""
+        offered = {c.key: c for c in s.sharing.item_choices(share)}
+        items: list[ChosenItem] = []
+        for item in chosen:
+            if isinstance(item, dict):
+                items.append(
+                    ChosenItem("other", Nature(item["nature"]), str(item["label"]), str(item["content"]))
+                )
+                continue
+            source, _, rest = str(item).partition(":")
+            if source == "child":
+                key = f"child:{self._children[rest]}"
+            elif source == "carer":
+                key = f"carer:{self._carers[rest]}"
+            elif source == "professional":
+                (key,) = [k for k, c in offered.items() if k.startswith("professional:") and rest in c.label]
+            else:
+                concern, field_name = rest.split(":")
+                key = f"concern:{self._concerns[concern]}:{field_name}"
+            items.append(ChosenItem(key, offered[key].nature))
+        return tuple(items)
+
+    def plan_transfers(self, transfers: list[dict[str, Any]]) -> None:
+        """The child-protection file sent on for each leaver, and the receipt where one came."""
+        for spec in transfers:
+            child = self._children[str(spec["child"])]
+            sent = _at(self._day(float(spec["sent_days_ago"])), time(10, 30))
+            holder: list[int] = []
+
+            def send(
+                s: Session, child: int = child, spec: Mapping[str, Any] = spec, holder: list[int] = holder
+            ) -> None:
+                transfer = s.transfers.record_sent(
+                    child,
+                    receiving_setting=str(spec["receiving_setting"]),
+                    receiving_person=str(spec.get("receiving_person", "")),
+                    sent_how=str(spec["sent_how"]),
+                    sent_on=self._local_today(),
+                )
+                holder.append(int(transfer.id))
+
+            self._step(sent, MANAGER, send)
+            received = spec.get("received_days_ago")
+            if received is None:
+                continue
+
+            def receipt(s: Session, spec: Mapping[str, Any] = spec, holder: list[int] = holder) -> None:
+                s.transfers.record_receipt(
+                    holder[0], received_on=self._local_today(), note=str(spec.get("receipt_note", ""))
+                )
+
+            self._step(_at(self._day(float(received)), time(14, 0)), MANAGER, receipt)
+
     def run(self) -> None:
         """Every planned step in time order, each by its person, on the moving clock."""
         for step in sorted(self._steps):
@@ -541,6 +823,9 @@ def _fill(
         builder.plan_visits(children["visits"])
         builder.plan_parent_contacts(children["parent_contacts"])
         builder.plan_concerns(children["concerns"])
+        sharing = demo_sharing()
+        builder.plan_sharing(sharing["decisions"])
+        builder.plan_transfers(sharing["transfers"])
         builder.run()
     finally:
         builder.finish()

@@ -1,5 +1,6 @@
-"""The demo vault: the fictional staff of resources/demo/setting.json, job titles included, and the
-fictional children of resources/demo/children.json with a year of records in every state.
+"""The demo vault: the fictional staff of resources/demo/setting.json, job titles included, the
+fictional children of resources/demo/children.json with a year of records in every state, and the
+information-sharing decisions and file transfers of resources/demo/sharing.json.
 
 Built once per module on a manual clock (the cheap KDF is on for tests).
 """
@@ -18,13 +19,16 @@ import pytest
 
 from app.audit import AuditAction, AuditFilter
 from app.children import Child, Enrolment
+from app.chronology import EntryKind
 from app.clock import ManualClock
 from app.concerns import ConcernStatus
-from app.demo import create_demo_vault, demo_accounts, demo_children
+from app.demo import create_demo_vault, demo_accounts, demo_children, demo_sharing
 from app.policy.permissions import Role
+from app.policy.sharing_path import Answer, Ground, LawfulBasis, Question, Verdict
 from app.reports import fonts
 from app.session import Session
 from app.settings import DEMO_VAULT
+from app.sharing import Channel, Direction, FollowUpKind, ShareRecord, ShareStatus, Urgency
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
 
@@ -54,8 +58,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     first = demo_accounts()[0]
     session = vault.sign_in(first.username, first.password)
     children = [session.children.get(c.id) for c in session.children.find(enrolment=Enrolment.ALL)]
-    yield Demo(made.folder, vault, session, children)
-    session.close()
+    built = Demo(made.folder, vault, session, children)
+    yield built
+    built.session.close()  # a test may have signed someone else in and the manager back
     vault.close()
 
 
@@ -108,8 +113,12 @@ def test_ages_and_start_dates_are_relative_to_now(demo: Demo) -> None:
         age = today - child.date_of_birth
         assert timedelta(days=365) <= age <= timedelta(days=6 * 365), child.legal_name
         assert child.date_of_birth < child.start_date < today
-        assert child.leaving_date is None or child.leaving_date > today
-    assert sum(1 for c in demo.children if c.leaving_date) >= 1
+        if child.leaving_date is not None and child.leaving_date <= today:
+            # A leaver: gone on to a school or setting, with the child-protection file sent after.
+            assert child.destination
+            assert all(t.sent_on >= child.leaving_date for t in demo.session.transfers.for_child(child.id))
+    assert sum(1 for c in demo.children if c.leaving_date and c.leaving_date > today) >= 1
+    assert sum(1 for c in demo.children if c.leaving_date and c.leaving_date <= today) == 2
 
 
 def test_siblings_share_a_carer_and_one_carers_address_is_withheld(demo: Demo) -> None:
@@ -196,7 +205,7 @@ def test_every_phone_number_is_from_the_drama_ranges(demo: Demo) -> None:
     assert len(numbers) > 100
     assert all(DRAMA.fullmatch(n) for n in numbers), [n for n in numbers if not DRAMA.fullmatch(n)]
     # Nor anything phone-like anywhere in the demo files (notes, addresses, e-mails).
-    for name in ("setting.json", "children.json"):
+    for name in ("setting.json", "children.json", "sharing.json"):
         text = resources.files("resources").joinpath(f"demo/{name}").read_text("utf-8")
         found = PHONE_LIKE.findall(text)
         assert found
@@ -230,6 +239,11 @@ def test_the_same_demo_every_time(demo: Demo, tmp_path: Path) -> None:
         assert key(session) == key(demo.session)
         seen = [(c.seen_at, c.status) for c in session.concerns.queue(include_closed=True)]
         assert seen == [(c.seen_at, c.status) for c in demo.session.concerns.queue(include_closed=True)]
+
+        def shares(s: Session) -> list[tuple[datetime, Verdict, str]]:
+            return [(r.received_at, r.verdict, r.requester) for r in s.sharing.queue(include_final=True)]
+
+        assert shares(session) == shares(demo.session)
         session.close()
     finally:
         vault.close()
@@ -247,3 +261,210 @@ def test_the_data_file_names_only_known_staff_rooms_and_categories() -> None:
     for concern in data["concerns"]:
         assert concern["child"] in children and concern["author"] in staff
     assert len({c["key"] for c in data["concerns"]}) == len(data["concerns"])
+
+
+# --- information sharing and file transfers --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def decisions(demo: Demo) -> list[ShareRecord]:
+    return [demo.session.sharing.get(r.id) for r in demo.session.sharing.queue(include_final=True)]
+
+
+def _one(records: list[ShareRecord], **where: object) -> ShareRecord:
+    found = [r for r in records if all(getattr(r, k) == v for k, v in where.items())]
+    assert len(found) == 1, where
+    return found[0]
+
+
+def test_decisions_of_every_verdict_and_ground(decisions: list[ShareRecord]) -> None:
+    final = [r for r in decisions if r.final]
+    assert {r.outcome.verdict for r in final} == {Verdict.SHARE, Verdict.DO_NOT_SHARE}
+    grounds = {r.outcome.ground for r in final if r.outcome.verdict is Verdict.SHARE}
+    assert grounds >= {
+        Ground.STATUTORY_DUTY,
+        Ground.CONSENT,
+        Ground.PUBLIC_INTEREST,
+        Ground.PUBLIC_FUNCTION,
+        Ground.NOT_IDENTIFIABLE,
+    }
+    dsls = {a.full_name for a in demo_accounts() if a.roles & {Role.DSL, Role.MANAGER}}
+    for record in final:
+        assert record.decided_by in dsls and record.decided_at is not None
+        assert record.received_at < record.decided_at < NOW
+        assert record.current("reasons").strip()
+        if record.outcome.backing_required:  # shared without consent: a second manager or DSL backed it
+            assert record.backed_by in dsls and record.backed_by != record.decided_by
+            assert record.backed_at is not None and not record.consulted
+
+
+def test_a_phone_request_from_social_care_shared_on_a_statutory_duty(decisions: list[ShareRecord]) -> None:
+    record = _one(decisions, requester_name="Gemma Hartley", requester_org="Anytown Children's Services")
+    assert record.received_via is Channel.PHONE and record.urgency is Urgency.URGENT
+    assert record.phone_number and record.verified_how and record.called_back_at is not None
+    assert record.outcome.ground is Ground.STATUTORY_DUTY and record.outcome.without_consent
+    assert record.answers[Question.CONSENT] is Answer.NOT_SOUGHT and record.consent_reason
+    assert record.lawful_basis is LawfulBasis.LEGAL_OBLIGATION and record.family_reason
+    assert record.backed_by == "Łucja Kowalska"
+    assert any(i.nature.value == "opinion" for i in record.items)  # opinion marked apart from fact
+
+
+def test_shares_with_consent_public_interest_and_to_the_next_school(decisions: list[ShareRecord]) -> None:
+    therapy = _one(decisions, recipient_org="Anytown Speech and Language Therapy")
+    assert therapy.direction is Direction.PROACTIVE and therapy.outcome.ground is Ground.CONSENT
+    assert therapy.lawful_basis is LawfulBasis.CONSENT and not therapy.outcome.backing_required
+    health = _one(decisions, requester_role="Health visitor")
+    assert health.outcome.ground is Ground.PUBLIC_INTEREST and health.outcome.criterion is not None
+    assert health.answers[Question.CONSENT] is Answer.REFUSED and health.backed_by
+    school = _one(decisions, recipient_org="Anytown Primary School")
+    assert school.direction is Direction.PROACTIVE and school.received_via is Channel.MEETING
+    assert school.outcome.verdict is Verdict.SHARE and [c.name for c in school.children] == ["Kofi Mensah"]
+
+
+def test_a_police_request_declined_and_the_reasons_discussed(decisions: list[ShareRecord]) -> None:
+    police = _one(decisions, requester_org="Anytown Police")
+    assert police.outcome.verdict is Verdict.DO_NOT_SHARE and not police.items
+    assert police.discussed_with_requester is True and police.current("discussed_note")
+    assert police.answers[Question.OTHER_REASON] is Answer.NONE and police.consent_reason
+
+
+def test_anonymised_figures_name_nobody(decisions: list[ShareRecord], demo: Demo) -> None:
+    figures = _one(decisions, requester_org="Anytown Council Early Years Team")
+    assert figures.outcome.ground is Ground.NOT_IDENTIFIABLE and figures.lawful_basis is None
+    assert figures.items and all(i.source == "other" for i in figures.items)
+    shared = " ".join(i.content for i in figures.items)
+    for child in demo.children:
+        for name in (child.legal_name, child.known_as, *(c.full_name for c in child.carers)):
+            for word in name.split():
+                assert len(word) < 3 or word not in shared, word
+
+
+def test_advice_sought_when_not_sure_then_decided(decisions: list[ShareRecord]) -> None:
+    (advised,) = [r for r in decisions if r.advice]
+    (advice,) = advised.advice
+    assert advice.question is Question.OTHER_REASON and not advice.child_named
+    assert advised.final and advised.answers[advice.question] is not Answer.NOT_SURE
+    assert advised.outcome.ground is Ground.PUBLIC_FUNCTION
+    assert advised.decided_at is not None and advice.sought_at < advised.decided_at
+
+
+def test_a_third_party_concern_is_excluded(decisions: list[ShareRecord], demo: Demo) -> None:
+    (record,) = [r for r in decisions if any(not c.shareable for c in r.concerns)]
+    assert record.final and record.outcome.verdict is Verdict.SHARE and record.items
+    for linked in record.concerns:
+        concern = demo.session.concerns.get(linked.id)
+        assert concern.third_party_source
+        assert all(concern.facts not in i.content for i in record.items)
+        assert not any(i.source.startswith("concern") for i in record.items)
+    assert "not shared without her consent" in record.current("reasons")
+
+
+def test_an_open_urgent_intake_from_a_key_worker_awaits_the_dsl(
+    decisions: list[ShareRecord], demo: Demo
+) -> None:
+    (waiting,) = [r for r in decisions if not r.final]
+    key_workers = {a.full_name for a in demo_accounts() if a.roles == {Role.KEY_WORKER}}
+    assert waiting.status is ShareStatus.OPEN and waiting.urgency is Urgency.URGENT
+    assert waiting.opened_by in key_workers and waiting.outcome.verdict is Verdict.UNDECIDED
+    assert NOW - timedelta(days=2) < waiting.received_at < NOW
+    assert demo.session.sharing.missing(waiting)  # nothing decided yet
+    counts = demo.session.sharing.counts()
+    assert (counts.open, counts.urgent) == (1, 1)
+    assert demo.session.sharing.queue()[0].id == waiting.id  # first on the DSL's queue
+
+
+def test_follow_ups_done_and_overdue_and_one_correction(decisions: list[ShareRecord], demo: Demo) -> None:
+    today = NOW.date()
+    followups = [f for r in decisions for f in r.followups]
+    done = [f for f in followups if f.done_at is not None]
+    assert len(done) >= 3 and all(f.done_note and f.done_by for f in done)
+    assert {f.kind for f in done} >= {FollowUpKind.CONFIRM_RECEIPT, FollowUpKind.TELL_FAMILY}
+    overdue = [f for f in followups if f.overdue(today)]
+    assert len(overdue) == 1 and demo.session.sharing.counts().overdue_followups == 1
+    assert any(f.done_at is None and not f.overdue(today) for f in followups)  # one still to come
+    queued = {r.id for r in demo.session.sharing.queue()}
+    assert {r.id for r in decisions if any(f.overdue(today) for f in r.followups)} <= queued
+    (corrected,) = [r for r in decisions if r.amendments]
+    (amendment,) = corrected.amendments
+    assert amendment.original == getattr(corrected, amendment.field) != corrected.current(amendment.field)
+    assert amendment.reason
+
+
+def test_file_transfers_for_leavers(demo: Demo) -> None:
+    today = NOW.date()
+    left = [c for c in demo.children if c.leaving_date is not None and c.leaving_date <= today]
+    transfers = [t for c in left for t in demo.session.transfers.for_child(c.id)]
+    assert len(transfers) == 2
+    (received,) = [t for t in transfers if t.received_on is not None]
+    assert received.receipt_note and received.received_on is not None
+    assert received.sent_on <= received.received_on < today
+    (waiting,) = demo.session.transfers.waiting()
+    assert waiting.overdue(today) and demo.session.transfers.overdue_count() == 1
+    assert (today - waiting.sent_on).days > 7  # more than 5 school days, whatever the weekday
+
+
+def test_the_chronology_shows_decisions_and_transfers(demo: Demo) -> None:
+    by_name = {c.legal_name: c for c in demo.children}
+    noe = demo.session.chronology.for_child(by_name["Noé Whitfield-Martin"].id)
+    titles = [e.title for e in noe.entries if e.kind is EntryKind.SHARE_DECISION]
+    assert titles == ["Decision: Share (statutory duty)", "Decision: Share (public function)"]
+    artyom = demo.session.chronology.for_child(by_name["Артём Иванов"].id)
+    kinds = [e.kind for e in artyom.entries]
+    assert (
+        kinds.index(EntryKind.LEFT)
+        < kinds.index(EntryKind.TRANSFER_SENT)
+        < kinds.index(EntryKind.TRANSFER_RECEIVED)
+    )
+    coded = demo.session.chronology.for_child(by_name["Noé Whitfield-Martin"].id, coded=True)
+    text = " ".join(f"{e.title} {e.detail}" for e in coded.entries if e.share_id is not None)
+    for name in ("Noé", "Chloé", "Thomas", "Whitfield", "Martin"):
+        assert name not in text
+
+
+def test_a_key_worker_sees_the_request_she_opened(demo: Demo) -> None:
+    siobhan = next(a for a in demo_accounts() if a.username == "siobhan")
+    session = demo.vault.sign_in(siobhan.username, siobhan.password)
+    try:
+        mine = session.sharing.mine()
+        assert len(mine) == 1 and mine[0].status is ShareStatus.OPEN
+        (child,) = [c for c in demo.children if c.legal_name == "Oisín Murphy"]
+        seen = session.chronology.for_child(child.id)
+        assert {e.share_id for e in seen.entries if e.share_id is not None} == {mine[0].id}
+    finally:
+        session.close()
+        first = demo_accounts()[0]
+        demo.session = demo.vault.sign_in(first.username, first.password)
+
+
+def test_everyone_named_in_the_decisions_is_one_of_the_demo_people(
+    decisions: list[ShareRecord], demo: Demo
+) -> None:
+    data = demo_children()
+    cast = {a.full_name for a in demo_accounts()}
+    cast |= {c["name"] for f in data["families"] for c in f["carers"]}
+    cast |= {p["full_name"] for p in data["professionals"]} | {v["visitor"] for v in data["visits"]}
+    outside = {p["name"] for p in demo_sharing()["people"]}
+    assert not outside & cast  # the invented outside contacts are new people, not demo families
+    cast |= outside
+    named: list[str] = []
+    for r in decisions:
+        named += [
+            r.requester_name,
+            r.recipient_name,
+            r.opened_by,
+            r.decided_by,
+            r.backed_by,
+            r.called_back_by,
+        ]
+        named += [a.adviser.split(",")[0] for a in r.advice] + [a.amended_by for a in r.amendments]
+        named += [c.label for c in r.carers] + [p.label.split(",")[0] for p in r.professionals]
+        named += [f.done_by for f in r.followups] + [f.created_by for f in r.followups]
+        assert not r.phone_number or DRAMA.fullmatch(r.phone_number), r.phone_number
+        assert not r.requester_contact or r.requester_contact.endswith("@example.com")
+        assert {c.name for c in r.children} <= {c.known_as or c.legal_name for c in demo.children}
+    for child in demo.children:
+        for t in demo.session.transfers.for_child(child.id):
+            named += [t.receiving_person.split(",")[0], t.sent_by, t.receipt_by]
+    named = [n for n in named if n]
+    assert len(named) > 40
+    assert set(named) <= cast, set(named) - cast
