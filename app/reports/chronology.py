@@ -137,7 +137,7 @@ def when_text(entry: ChronologyEntry) -> str:
 # --- text the fonts can show -----------------------------------------------------------------
 
 
-class _Printable:
+class Printable:
     """Makes text safe to draw in a font and remembers every character that had to become "?"."""
 
     def __init__(self) -> None:
@@ -202,7 +202,7 @@ def chunks(text: str) -> list[str]:
 # --- the document ----------------------------------------------------------------------------
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def record_styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=fonts.SANS, fontSize=10.5, leading=14, textColor=_INK)
     cell = ParagraphStyle("cell", base, fontSize=10, leading=13)
     return {
@@ -249,7 +249,7 @@ def _fit(text: str, font_name: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _page_furniture(
+def page_furniture(
     provider: str, heading: str, printed: str, demo: bool
 ) -> Callable[[Canvas, int, int], None]:
     """Draws the running header and footer on one page, once the page total is known."""
@@ -285,7 +285,7 @@ def _page_furniture(
     return draw
 
 
-def _numbered_canvas(draw: Callable[[Canvas, int, int], None], pages: list[int]) -> type[Canvas]:
+def numbered_canvas(draw: Callable[[Canvas, int, int], None], pages: list[int]) -> type[Canvas]:
     """A canvas that holds back each page until the end, so every page can say "of y"."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -310,7 +310,7 @@ def _numbered_canvas(draw: Callable[[Canvas, int, int], None], pages: list[int])
 
 
 def _rows(
-    chronology: Chronology, styles: dict[str, ParagraphStyle], show: _Printable
+    chronology: Chronology, styles: dict[str, ParagraphStyle], show: Printable
 ) -> tuple[list[list[Paragraph]], list[tuple[object, ...]]]:
     """The table's rows (a header, then one or more rows per entry) and their extra styling."""
     head = ["Date and time (UK)", "What", "Details", "Recorded by"]
@@ -354,7 +354,7 @@ def _rows(
     return rows, commands
 
 
-def _table(chronology: Chronology, styles: dict[str, ParagraphStyle], show: _Printable) -> Table:
+def _table(chronology: Chronology, styles: dict[str, ParagraphStyle], show: Printable) -> Table:
     rows, extra = _rows(chronology, styles, show)
     table = Table(
         rows,
@@ -385,7 +385,7 @@ def _story(
     printed: str,
     demo: bool,
     styles: dict[str, ParagraphStyle],
-    show: _Printable,
+    show: Printable,
 ) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph(escape(provider), styles["provider"]),
@@ -433,8 +433,8 @@ def build_chronology(
     printed as the core gave it: for a coded copy the core has already replaced the names.
     """
     fonts.register()
-    styles = _styles()
-    show = _Printable()
+    styles = record_styles()
+    show = Printable()
     provider = show(provider_name.strip(), fonts.SANS_BOLD)
     heading = show(heading_for(chronology), fonts.SANS_BOLD)
     printed = show(
@@ -444,6 +444,6 @@ def build_chronology(
     pages: list[int] = []
     out = BytesIO()
     document = a4_document(out, title=TITLE, left=_MARGIN, right=_MARGIN, top=_TOP, bottom=_BOTTOM)
-    furniture = _page_furniture(provider, heading, printed, demo)
-    document.build(story, canvasmaker=_numbered_canvas(furniture, pages))
+    furniture = page_furniture(provider, heading, printed, demo)
+    document.build(story, canvasmaker=numbered_canvas(furniture, pages))
     return ChronologyPdf(out.getvalue(), pages[-1] if pages else 0, _warnings(show.missing))

@@ -45,11 +45,11 @@ from app.reports.chronology import (
     CONFIDENTIAL,
     CONTINUED,
     DEMO_LINE,
-    _numbered_canvas,
-    _page_furniture,
-    _Printable,
-    _styles,
+    Printable,
     chunks,
+    numbered_canvas,
+    page_furniture,
+    record_styles,
     uk_time,
 )
 from app.reports.document import a4_document
@@ -133,10 +133,10 @@ class _Sheet:
     """The story being built, with the styles and the glyph check every piece of text goes
     through."""
 
-    def __init__(self, record: ShareRecord, show: _Printable) -> None:
+    def __init__(self, record: ShareRecord, show: Printable) -> None:
         self.record = record
         self.show = show
-        base = _styles()
+        base = record_styles()
         cell = base["cell"]
         self.styles: dict[str, ParagraphStyle] = {
             **base,
@@ -626,7 +626,7 @@ def build_decision_record(
     reads (``record.current``), with every correction listed after it.
     """
     fonts.register()
-    show = _Printable()
+    show = Printable()
     sheet = _Sheet(record, show)
     provider = show(provider_name.strip(), fonts.SANS_BOLD)
     heading = f"{TITLE} · {reference(record)}" + ("" if record.final else f" · {DRAFT}")
@@ -636,6 +636,6 @@ def build_decision_record(
     pages: list[int] = []
     out = BytesIO()
     document = a4_document(out, title=TITLE, left=_MARGIN, right=_MARGIN, top=_TOP, bottom=_BOTTOM)
-    furniture = _page_furniture(provider, heading, printed, demo)
-    document.build(story, canvasmaker=_numbered_canvas(furniture, pages))
+    furniture = page_furniture(provider, heading, printed, demo)
+    document.build(story, canvasmaker=numbered_canvas(furniture, pages))
     return DecisionRecordPdf(out.getvalue(), pages[-1] if pages else 0, _warnings(show.missing))
