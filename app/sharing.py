@@ -532,8 +532,9 @@ def reindex(tx: Database, share_id: int) -> None:
 _SUMMARY_SQL = """
 SELECT r.id, r.direction, r.received_via, r.received_at, r.requester_org, r.requester_name, r.urgency,
        r.status, r.verdict, s.full_name AS opened_by,
-       (SELECT group_concat(coalesce(nullif(c.known_as, ''), c.legal_name), ', ')
-            FROM share_child sc JOIN child c ON c.id = sc.child_id WHERE sc.request_id = r.id) AS children,
+       (SELECT group_concat(name, ', ') FROM (SELECT coalesce(nullif(c.known_as, ''), c.legal_name) AS name
+            FROM share_child sc JOIN child c ON c.id = sc.child_id WHERE sc.request_id = r.id
+            ORDER BY c.id)) AS children,
        (SELECT count(*) FROM share_followup f WHERE f.request_id = r.id AND +f.done_at IS NULL) AS open_f,
        (SELECT count(*) FROM share_followup f WHERE f.request_id = r.id AND +f.done_at IS NULL
             AND +f.due_date < :today) AS overdue_f
@@ -770,7 +771,32 @@ class SharingService:
         self._ctx.require(Action.SHARING_INTAKE)
         row = self._readable(share_id)
         self._still_open(row)
-        clean = self._clean_intake(intake, self._concern_scope())
+        scope = self._concern_scope()
+        clean = self._clean_intake(intake, scope)
+        db = self._ctx.database
+        stored = db.one("SELECT called_back_at, called_back_by FROM share_request WHERE id = ?", (share_id,))
+        if (
+            stored is not None
+            and intake.called_back_by is None
+            and clean.called_back_at is not None
+            and stored["called_back_at"] == to_text(clean.called_back_at)
+        ):
+            # The same call back as before: it stays with whoever made it, not whoever corrects.
+            clean = replace(clean, called_back_by=stored["called_back_by"])
+        if scope is Scope.OWN:
+            # Concerns the DSL linked that this person cannot read stay linked: they never saw them,
+            # so their correction cannot mean to remove them.
+            hidden = tuple(
+                int(r["concern_id"])
+                for r in db.query(
+                    "SELECT s.concern_id FROM share_concern s JOIN concern c ON c.id = s.concern_id "
+                    "WHERE s.request_id = ? AND c.author_id <> ?",
+                    (share_id, self._ctx.actor.id),
+                )
+                if db.scalar("SELECT child_id FROM concern WHERE id = ?", (r["concern_id"],))
+                in clean.child_ids
+            )
+            clean = replace(clean, concern_ids=clean.concern_ids + hidden)
         params = self._intake_params(clean)
         sets = ", ".join(f"{c} = :{c}" for c in params)
         before = self._substance(share_id)

@@ -828,3 +828,32 @@ def replace_details(kid: object, **changes: object) -> ChildDetails:
     }
     fields.update(changes)
     return ChildDetails(**fields)  # type: ignore[arg-type]
+
+
+def test_a_key_workers_correction_keeps_what_she_cannot_see(made_vault: VaultUnderTest, child: int) -> None:
+    kw_id = made_vault.add_person(KW, "Siobhán Ní Bhriain", {Role.KEY_WORKER}, KW_PASSWORD)
+    dsl_concern = log_concern(made_vault.session, made_vault, child)
+    made_vault.session.close()
+    kw = made_vault.vault.sign_in(KW, KW_PASSWORD)
+    own = log_concern(kw, made_vault, child)
+    phoned = intake(
+        made_vault,
+        child,
+        received_via=Channel.PHONE,
+        phone_number="01632 960 111",
+        verified_how="Switchboard",
+        called_back_at=made_vault.clock.now(),
+        concern_ids=(own,),
+    )
+    share = kw.sharing.open(phoned).id
+    kw.close()
+    manager = made_vault.sign_in()
+    manager.sharing.update_intake(share, replace(phoned, concern_ids=(own, dsl_concern)))
+    manager.close()
+    kw = made_vault.vault.sign_in(KW, KW_PASSWORD)
+    kw.sharing.update_intake(share, replace(phoned, asked_for="Attendance only"))
+    kw.close()
+    got = made_vault.sign_in().sharing.get(share)
+    assert {c.id for c in got.concerns} == {own, dsl_concern}
+    # The call back is still Siobhán's, though the manager corrected the intake in between.
+    assert got.called_back_by == "Siobhán Ní Bhriain" and kw_id
