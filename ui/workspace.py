@@ -26,6 +26,27 @@ from ui.areas.settings import SettingsArea
 from ui.areas.staff import StaffArea
 
 
+def _counted(count: int, thing: str) -> str:
+    return f"{count} {thing}{'s' if count != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class SharingBadge:
+    """What waits for the DSL in Sharing: open requests (some urgent), follow-ups past their due
+    date, and child-protection files with no receipt after 5 school days. Numbers only."""
+
+    open: int
+    urgent: int
+    overdue_followups: int
+    overdue_transfers: int
+
+    @classmethod
+    def count(cls, session: Session) -> SharingBadge:
+        """Ask the core (DSL and manager only; neither count is audit-logged)."""
+        counts = session.sharing.counts()
+        return cls(counts.open, counts.urgent, counts.overdue_followups, session.transfers.overdue_count())
+
+
 @dataclass(frozen=True)
 class AreaSpec:
     title: str
@@ -45,7 +66,14 @@ def _concerns(session: Session) -> Area:
     return ConcernsArea(session)
 
 
+def _sharing(session: Session) -> Area:
+    from ui.areas.sharing import SharingArea
+
+    return SharingArea(session)
+
+
 CONCERNS = "Concerns"
+SHARING = "Sharing"
 NAV_WIDTH, NAV_MAX_WIDTH = 220, 360
 BADGE_REFRESH_MS = 60_000  # the DSL sees a new concern within a minute without opening the area
 
@@ -53,6 +81,7 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec("Home", None, HomeArea),
     AreaSpec("Children", Action.CHILD_READ, _children),
     AreaSpec(CONCERNS, Action.CONCERN_CREATE, _concerns),
+    AreaSpec(SHARING, Action.SHARING_INTAKE, _sharing),
     AreaSpec("Staff", Action.STAFF_MANAGE, StaffArea),
     AreaSpec("Settings", Action.SETTINGS_MANAGE, SettingsArea),
     AreaSpec("Audit", Action.AUDIT_VIEW, AuditArea),
@@ -103,25 +132,41 @@ class Workspace(QWidget):
         self.badge_timer = QTimer(self)
         self.badge_timer.setInterval(BADGE_REFRESH_MS)
         self.badge_timer.timeout.connect(self.refresh_badge)
-        if session.may(Action.CONCERN_REVIEW) and any(spec.title == CONCERNS for spec in self.specs):
+        titles = {spec.title for spec in self.specs}
+        self.concern_badge = session.may(Action.CONCERN_REVIEW) and CONCERNS in titles
+        self.sharing_badge = session.may(Action.SHARING_DECIDE) and SHARING in titles
+        if self.concern_badge or self.sharing_badge:
             self.badge_timer.start()
             self.refresh_badge()
         self.nav.setCurrentRow(0)
 
     def refresh_badge(self) -> None:
-        """Ask the core how many concerns wait for the DSL (numbers only, never names)."""
+        """Ask the core how many concerns and requests wait for the DSL (numbers only, never names)."""
         if not self.session.is_open:
             return
-        operations.run(
-            self,
-            lambda _p: self.session.concerns.counts(),
-            label="Checking for new concerns…",
-            on_success=self.show_badge,
-            on_failure=lambda _error: True,  # the badge is a convenience; the queue shows the truth
-        )
+        if self.concern_badge:
+            operations.run(
+                self,
+                lambda _p: self.session.concerns.counts(),
+                label="Checking for new concerns…",
+                on_success=self.show_badge,
+                on_failure=lambda _error: True,  # the badge is a convenience; the queue shows the truth
+            )
+        if self.sharing_badge:
+            operations.run(
+                self,
+                lambda _p: SharingBadge.count(self.session),
+                label="Checking for information-sharing requests…",
+                on_success=self.show_badge,
+                on_failure=lambda _error: True,
+            )
 
-    def show_badge(self, counts: QueueCounts) -> None:
-        """"Concerns (3 new, 1 urgent)" on the navigation, bold and red while any is urgent."""
+    def show_badge(self, counts: QueueCounts | SharingBadge) -> None:
+        """The counts on the navigation: "Concerns (3 new, 1 urgent)", bold and red while any is
+        urgent; "Sharing (2 open, 1 follow-up overdue)" likewise."""
+        if isinstance(counts, SharingBadge):
+            self._show_sharing_badge(counts)
+            return
         for row, spec in enumerate(self.specs):
             if spec.title != CONCERNS:
                 continue
@@ -139,6 +184,37 @@ class Workspace(QWidget):
             font.setBold(bool(counts.urgent or counts.new))
             item.setFont(font)
             item.setForeground(QBrush(QColor("#a4000f")) if counts.urgent else QBrush())
+            self._fit_navigation()
+
+    def _show_sharing_badge(self, badge: SharingBadge) -> None:
+        """The Sharing entry, e.g. "Sharing (2 open, 1 urgent, 3 overdue)": overdue follow-ups and
+        overdue file receipts together, so it fits; the tooltip and the screen reader get them
+        apart. Bold while any waits, red while any is urgent or overdue."""
+        for row, spec in enumerate(self.specs):
+            if spec.title != SHARING:
+                continue
+            item = self.nav.item(row)
+            overdue = badge.overdue_followups + badge.overdue_transfers
+            parts = []
+            if badge.open:
+                parts.append(f"{badge.open} open")
+            if badge.urgent:
+                parts.append(f"{badge.urgent} urgent")
+            if overdue:
+                parts.append(f"{overdue} overdue")
+            item.setText(f"{SHARING} ({', '.join(parts)})" if parts else SHARING)
+            details = [
+                f"{_counted(badge.open, 'open request')} ({badge.urgent} urgent)",
+                f"{_counted(badge.overdue_followups, 'follow-up')} overdue",
+                f"{_counted(badge.overdue_transfers, 'file receipt')} overdue",
+            ]
+            words = f"{SHARING}: {', '.join(details)}" if parts else SHARING
+            item.setToolTip(words)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, words)
+            font = QFont(item.font())
+            font.setBold(bool(parts))
+            item.setFont(font)
+            item.setForeground(QBrush(QColor("#a4000f")) if badge.urgent or overdue else QBrush())
             self._fit_navigation()
 
     def _fit_navigation(self) -> None:

@@ -3,15 +3,15 @@
 A private Xvfb (on a display number it picks itself, with its own cookie) runs the INSTALLED
 entry point ``sharewise --demo`` (the gui-script next to ``sys.executable``). xdotool waits for
 each window title, gives the window the keyboard focus and types: the first demo account's
-username, Tab, its password, Return → "Sharewise — Home"; Ctrl+2, Ctrl+3, Ctrl+4 → "Sharewise —
-Children", "Sharewise — Concerns", "Sharewise — Staff"; Ctrl+L → "Sharewise — Locked"; Ctrl+Q → the
-process exits with code 0 and no Python traceback, and the throwaway demo vault is gone from its
-temp folder.
+username, Tab, its password, Return → "Sharewise — Home"; Ctrl+2, Ctrl+3, Ctrl+4, Ctrl+5 →
+"Sharewise — Children", "Sharewise — Concerns", "Sharewise — Sharing", "Sharewise — Staff"; Ctrl+L →
+"Sharewise — Locked"; Ctrl+Q → the process exits with code 0 and no Python traceback, and the
+throwaway demo vault is gone from its temp folder.
 
 Screenshots of the window at each step are taken by a small PySide6 script on the same display
-and written over ``docs/screenshots/{sign-in,signed-in,children,concerns,staff,locked}.png`` (the
-README shows them). The test checks none is blank and that the locked screen differs substantially from the
-signed-in one. Whether the demo banner is shown is covered by the offscreen tests.
+and written over ``docs/screenshots/{sign-in,signed-in,children,concerns,sharing,staff,locked}.png``
+(the README shows them). The test checks none is blank and that the locked screen differs
+substantially from the signed-in one. Whether the demo banner is shown is covered by the offscreen tests.
 
 The program gets a throwaway HOME / XDG_* / XDG_RUNTIME_DIR (0700) / TMPDIR and D-Bus addresses
 that lead nowhere, so it touches none of the real user's files or services (and the host's own
@@ -255,7 +255,8 @@ def test_sign_in_staff_lock_and_quit_in_a_real_window(tmp_path: Path, x_display:
         for keys, area, name in (
             ("ctrl+2", "Children", "children.png"),
             ("ctrl+3", "Concerns", "concerns.png"),
-            ("ctrl+4", "Staff", "staff.png"),
+            ("ctrl+4", "Sharing", "sharing.png"),
+            ("ctrl+5", "Staff", "staff.png"),
         ):
             driver.focus(window)
             driver.key(keys)
@@ -293,7 +294,8 @@ def test_sign_in_staff_lock_and_quit_in_a_real_window(tmp_path: Path, x_display:
         assert colours(path) > 1, f"the {name} screenshot is blank"
     changed = differing_fraction(shots["signed-in"], shots["locked"])
     assert changed > 0.05, f"the locked screen differs from the signed-in one in only {changed:.1%} of pixels"
-    for area in ("children", "concerns", "staff"):
+    for area in ("children", "concerns", "sharing", "staff"):
         changed = differing_fraction(shots["signed-in"], shots[area])
         assert changed > 0.01, f"opening {area} did not change the screen"
-    assert differing_fraction(shots["children"], shots["staff"]) > 0.01, "Ctrl+4 did not change the screen"
+    assert differing_fraction(shots["children"], shots["staff"]) > 0.01, "Ctrl+5 did not change the screen"
+    assert differing_fraction(shots["concerns"], shots["sharing"]) > 0.01, "Ctrl+4 did not change the screen"

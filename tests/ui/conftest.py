@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,15 @@ from app.session import Session
 from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
 from ui import operations
 from ui.shell import Shell
+
+
+@pytest.fixture(autouse=True)
+def freed_on_the_gui_thread() -> Iterator[None]:
+    """Free each test's widgets at its end, on the GUI thread. Left to a later garbage collection
+    they could be freed from an operation's worker thread while another test walks every widget
+    (the lock does), which crashed Qt now and then."""
+    yield
+    gc.collect()
 
 
 def find(root: QWidget, kind: type, name: str):  # type: ignore[no-untyped-def]

@@ -79,9 +79,9 @@ def test_sign_in_opens_the_workspace_with_a_title_naming_only_the_area(shell: Sh
     nav = find(shell.window, QListWidget, "navigation")
     wait_idle(qtbot)  # the concern badge has asked for its counts: none yet
     assert [nav.item(i).text() for i in range(nav.count())] == [
-        "Home", "Children", "Concerns", "Staff", "Settings", "Audit",
+        "Home", "Children", "Concerns", "Sharing", "Staff", "Settings", "Audit",
     ]
-    press(shell.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    press(shell.window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert shell.window.windowTitle() == "Sharewise — Staff"
 
 
@@ -139,7 +139,7 @@ def test_a_key_worker_sees_only_the_areas_their_role_allows(
     made_vault.session.close()
     sign_in_through_window(qtbot, shell, "siobhan", "amber meadow kettle")
     nav = find(shell.window, QListWidget, "navigation")
-    assert [nav.item(i).text() for i in range(nav.count())] == ["Home", "Children", "Concerns"]
+    assert [nav.item(i).text() for i in range(nav.count())] == ["Home", "Children", "Concerns", "Sharing"]
 
 
 # --- the clear-screen lock ----------------------------------------------------------------------
