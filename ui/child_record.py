@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressDialog,
     QPushButton,
@@ -52,6 +51,7 @@ from ui.child_forms import (
     day_text,
 )
 from ui.form_parts import confirm, heading
+from ui.record_list import list_table
 from ui.table_model import RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -187,17 +187,9 @@ class ChronologyModel(RecordTableModel[ChronologyEntry]):
 
 
 def record_table(name: str, accessible: str, model: RecordTableModel[Any]) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    """A list table whose rows stay one line each, without row numbers."""
+    table = list_table(name, accessible, model)
     table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
     table.verticalHeader().hide()
     return table
 

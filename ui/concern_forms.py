@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +45,8 @@ from app.errors import NotFound, PermissionDenied, ValidationError
 from app.session import Session
 from ui import operations
 from ui.drafts import KeepsDraft
-from ui.form_parts import confirm, message_label, ok_cancel
+from ui.form_parts import confirm, inline_message, ok_cancel
+from ui.record_dialog import RecordDialog
 
 LOG_FORM = "concerns.log"
 LOG_FORM_TITLE = "Log a concern"
@@ -59,10 +58,8 @@ CLOSE_FORM = "concerns.close"
 STEP_FORMS = (AMEND_FORM, REVIEW_FORM, ACTION_FORM, ACTION_DONE_FORM, CLOSE_FORM)
 SEARCH_DELAY_MS = 250  # wait for a pause in typing before searching
 NOTE_MAX_HEIGHT = 110
-MESSAGE_STYLE = "color: #b3261e;"
 OPINION_STYLE = "QPlainTextEdit { background: #fff8e1; }"
 OVERDUE_COLOUR = "#b3261e"
-StepDialog = TypeVar("StepDialog", bound=QDialog)
 NO_SECRETS_REMINDER = (
     "Never promise a child to keep a secret. Tell them you will need to tell someone who can help."
 )
@@ -125,12 +122,6 @@ def note_edit(name: str, accessible: str, placeholder: str = "") -> QPlainTextEd
     edit.setMinimumHeight(60)
     edit.setMaximumHeight(NOTE_MAX_HEIGHT)
     return edit
-
-
-def inline_message(name: str) -> QLabel:
-    label = message_label(name)
-    label.setStyleSheet(MESSAGE_STYLE)
-    return label
 
 
 def focus_field(fields: Mapping[str, QWidget], field: str, fallback: QWidget | None = None) -> None:
@@ -701,7 +692,7 @@ def concern_html(concern: Concern, day: date) -> str:
     return "".join(parts)
 
 
-class ConcernDialog(QDialog):
+class ConcernDialog(RecordDialog[Concern]):
     """One concern, read-only, with the DSL's and author's next steps as buttons.
 
     Opening it reads the concern through ``session.concerns.get``, which writes a
@@ -709,6 +700,8 @@ class ConcernDialog(QDialog):
     without a second (audited) read. ``resume`` reopens a step form from a lock draft once the
     concern has loaded.
     """
+
+    INLINE_LOAD_ERRORS = (NotFound,)  # a refusal gets the usual error message
 
     def __init__(
         self,
@@ -718,20 +711,19 @@ class ConcernDialog(QDialog):
         *,
         on_changed: Callable[[Concern], None] | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("concernDialog")
-        self.setWindowTitle("Concern")
-        self._session = session
+        super().__init__(
+            session,
+            parent,
+            name="concern",
+            title="Concern",
+            accessible="The concern",
+            opening="Opening the concern…",
+            size=(760, 680),
+        )
         self.concern_id = concern_id
         self._on_changed = on_changed
         self._resume: tuple[str, dict[str, str], Callable[[str], None]] | None = None
         self.concern: Concern | None = None
-        self.view = QTextBrowser()
-        self.view.setObjectName("concernView")
-        self.view.setAccessibleName("The concern")
-        self.view.setOpenLinks(False)
-        self.view.setPlainText("Opening the concern…")
-        self.message = inline_message("concernMessage")
         self.amend_button = self._button("&Correct…", "amendButton", self.open_amend)
         self.review_button = self._button("&Review…", "reviewButton", self.open_review)
         self.add_action_button = self._button("&Add action…", "addActionButton", self.open_add_action)
@@ -740,42 +732,10 @@ class ConcernDialog(QDialog):
         self.consent_button = self._button(
             "Record agency co&nsent", "agencyConsentButton", self.record_consent
         )
-        steps = QHBoxLayout()
-        for button in (
-            self.amend_button,
-            self.review_button,
-            self.add_action_button,
-            self.done_button,
-            self.close_button,
-            self.consent_button,
-        ):
-            button.hide()
-            steps.addWidget(button)
-        steps.addStretch(1)
-        closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        closing.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(steps)
-        layout.addWidget(closing)
-        self.resize(760, 680)
         self.reload()
 
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda: slot())
-        return button
-
-    def reload(self) -> None:
-        operations.run(
-            self,
-            lambda _p: self._session.concerns.get(self.concern_id),
-            label="Opening the concern…",
-            on_success=self._loaded,
-            on_failure=self._load_failed,
-        )
+    def fetch(self) -> Concern:
+        return self._session.concerns.get(self.concern_id)
 
     def _loaded(self, concern: Concern) -> None:
         self.show_concern(concern)
@@ -792,11 +752,7 @@ class ConcernDialog(QDialog):
                 f"{STEP_DIALOGS[form].WHAT} could not be put back."
             )
             return True
-        if isinstance(error, NotFound):
-            self.view.clear()
-            self.message.setText(error.sentence)
-            return True
-        return False
+        return super()._load_failed(error)
 
     def show_concern(self, concern: Concern) -> None:
         self.concern = concern
@@ -872,10 +828,6 @@ class ConcernDialog(QDialog):
         if self._on_changed is not None:
             self._on_changed(concern)
 
-    def _step(self, dialog: StepDialog) -> StepDialog:
-        dialog.open()
-        return dialog
-
     def open_amend(self) -> AmendDialog | None:
         if self.concern is None:
             return None
@@ -932,8 +884,7 @@ class ConcernDialog(QDialog):
     def forget(self) -> None:
         self._resume = None
         self.concern = None
-        self.view.clear()
-        self.message.clear()
+        super().forget()
 
 
 # --- the next steps on a concern ------------------------------------------------------------------

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QWidget
 
+MESSAGE_STYLE = "color: #b3261e;"
+
 
 def heading(text: str) -> QLabel:
     label = QLabel(text)
@@ -25,6 +27,13 @@ def message_label(name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAccessibleName("Message")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def inline_message(name: str) -> QLabel:
+    """A message label in red, for the core's sentence under a form."""
+    label = message_label(name)
+    label.setStyleSheet(MESSAGE_STYLE)
     return label
 
 

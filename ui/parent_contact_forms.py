@@ -30,13 +30,12 @@ from ui.concern_forms import (
     ChildChooser,
     focus_field,
     from_qdatetime,
-    inline_message,
     moment_edit,
     note_edit,
     to_qdatetime,
 )
 from ui.drafts import KeepsDraft
-from ui.form_parts import ok_cancel
+from ui.form_parts import inline_message, ok_cancel
 
 CONTACT_FORM = "concerns.parent_contact"
 CONTACT_FORM_TITLE = "Log a parent contact"

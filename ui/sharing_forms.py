@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +35,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +68,6 @@ from ui.concern_forms import (
     focus_field,
     from_qdate,
     from_qdatetime,
-    inline_message,
     moment_edit,
     note_edit,
     shown_day,
@@ -79,7 +75,8 @@ from ui.concern_forms import (
     to_qdatetime,
     today,
 )
-from ui.form_parts import ok_cancel
+from ui.form_parts import inline_message, ok_cancel
+from ui.record_dialog import RecordDialog
 
 INTAKE_FORM = "sharing.intake"
 DECIDE_FORM = "sharing.decide"  # the decision wizard's drafts (ui.sharing_wizard)
@@ -1090,7 +1087,7 @@ def record_html(record: ShareRecord, day: date) -> str:
     return "".join(parts)
 
 
-class ShareRecordDialog(QDialog):
+class ShareRecordDialog(RecordDialog[ShareRecord]):
     """One information-sharing record, read-only, with the next steps as buttons.
 
     Opening it reads the record through ``session.sharing.get`` (an audited view); changes come
@@ -1101,18 +1098,17 @@ class ShareRecordDialog(QDialog):
     changed = Signal(object)
 
     def __init__(self, session: Session, share_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("shareRecordDialog")
-        self.setWindowTitle(RECORD_TITLE)
-        self._session = session
+        super().__init__(
+            session,
+            parent,
+            name="shareRecord",
+            title=RECORD_TITLE,
+            accessible="The information-sharing record",
+            opening="Opening the record…",
+            size=(780, 720),
+        )
         self.share_id = share_id
         self.record: ShareRecord | None = None
-        self.view = QTextBrowser()
-        self.view.setObjectName("shareRecordView")
-        self.view.setAccessibleName("The information-sharing record")
-        self.view.setOpenLinks(False)
-        self.view.setPlainText("Opening the record…")
-        self.message = inline_message("shareRecordMessage")
         self.decide_button = self._button("&Decide…", "decideButton", self.open_decide)
         self.edit_button = self._button("&Edit request…", "editIntakeButton", self.open_edit)
         self.add_followup_button = self._button(
@@ -1123,49 +1119,13 @@ class ShareRecordDialog(QDialog):
         )
         self.amend_button = self._button("&Correct…", "amendShareButton", self.open_amend)
         self.print_button = self._button("&Print record…", "printRecordButton", self.open_print)
-        steps = QHBoxLayout()
-        for button in (
-            self.decide_button,
-            self.edit_button,
-            self.add_followup_button,
-            self.followup_done_button,
-            self.amend_button,
-            self.print_button,
-        ):
-            button.hide()
-            steps.addWidget(button)
-        steps.addStretch(1)
-        closing = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        closing.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.message)
-        layout.addLayout(steps)
-        layout.addWidget(closing)
-        self.resize(780, 720)
         self.reload()
 
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda: slot())
-        return button
+    def fetch(self) -> ShareRecord:
+        return self._session.sharing.get(self.share_id)
 
-    def reload(self) -> None:
-        operations.run(
-            self,
-            lambda _p: self._session.sharing.get(self.share_id),
-            label="Opening the record…",
-            on_success=self.show_record,
-            on_failure=self._load_failed,
-        )
-
-    def _load_failed(self, error: BaseException) -> bool:
-        if isinstance(error, NotFound | PermissionDenied):
-            self.view.clear()
-            self.message.setText(error.sentence)
-            return True
-        return False
+    def _loaded(self, record: ShareRecord) -> None:
+        self.show_record(record)
 
     def show_record(self, record: ShareRecord) -> None:
         if not alive(self):
@@ -1235,14 +1195,9 @@ class ShareRecordDialog(QDialog):
             return None
         return self._step(AmendShareDialog(self._session, self.record, self, on_done=self._changed))
 
-    def _step(self, dialog: _ShareStep) -> Any:
-        dialog.open()
-        return dialog
-
     def forget(self) -> None:
         self.record = None
-        self.view.clear()
-        self.message.clear()
+        super().forget()
 
 
 # --- the DSL's steps after the decision -------------------------------------------------------------

@@ -89,7 +89,6 @@ from ui.concern_forms import (
     day_edit,
     from_qdate,
     from_qdatetime,
-    inline_message,
     moment_edit,
     note_edit,
     shown_day,
@@ -98,7 +97,7 @@ from ui.concern_forms import (
     today,
 )
 from ui.drafts import KeepsDraft
-from ui.form_parts import heading, password_field
+from ui.form_parts import heading, inline_message, password_field
 from ui.password_gate import PasswordGate
 
 FORM_ID = "sharing.decide"

@@ -16,18 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -53,10 +49,10 @@ from ui.concern_forms import (
 )
 from ui.form_parts import heading, inform
 from ui.parent_contact_forms import CONTACT_FORM, ParentContactDialog
+from ui.record_list import SearchableList, list_table
 from ui.table_model import RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-SEARCH_DELAY_MS = 300
 URGENT = "URGENT"
 OVERDUE = "OVERDUE"
 URGENT_COLOURS = (QColor("#fde2e1"), QColor("#5c0b07"))
@@ -158,24 +154,8 @@ class ParentContactModel(RecordTableModel[ParentContact]):
         return contact.recorded_by
 
 
-def _table(name: str, accessible: str, model: RecordTableModel[Any]) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-class ConcernList(QWidget):
+class ConcernList(SearchableList[ConcernSummary]):
     """One tab of concerns: a search box over the concerns' words, a table, and a count."""
-
-    open_requested = Signal(int)
-    loaded = Signal()
 
     def __init__(
         self,
@@ -187,78 +167,20 @@ class ConcernList(QWidget):
         closed_choice: bool,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.model = model
-        self._load = load
-        self._generation = 0
-        self.search = QLineEdit()
-        self.search.setObjectName(f"{name}Search")
-        self.search.setAccessibleName(f"Search {accessible.lower()}")
-        self.search.setPlaceholderText("Search the words of the concerns")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMaxLength(200)
-        self.show_closed = QCheckBox("Show closed")
-        self.show_closed.setObjectName(f"{name}ShowClosed")
-        self.show_closed.setVisible(closed_choice)
-        self.show_closed.setChecked(not closed_choice)  # no choice offered: closed ones are listed
-        self.count = QLabel()
-        self.count.setObjectName(f"{name}Count")
-        self.table = _table(f"{name}Table", accessible, model)
-        self.table.activated.connect(self._activated)
-        self.open_button = QPushButton("&Open…")
-        self.open_button.setObjectName(f"{name}OpenButton")
-        self.open_button.clicked.connect(lambda: self._activated(self.table.currentIndex()))
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.load)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.show_closed.toggled.connect(lambda _on: self.load())
-        row = QHBoxLayout()
-        row.addWidget(self.search, 1)
-        row.addWidget(self.show_closed)
-        row.addWidget(self.open_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
-        self.setFocusProxy(self.table)
-
-    def load(self) -> None:
-        self._timer.stop()
-        self._generation += 1
-        generation = self._generation
-        text, closed = self.search.text(), self.show_closed.isChecked()
-        operations.run(
-            self,
-            lambda _p: self._load(text, closed),
-            label="Loading concerns…",
-            on_success=lambda rows: self._loaded(generation, rows),
+        super().__init__(
+            name,
+            accessible,
+            model,
+            load,
+            noun="concern",
+            search_limit=concerns_module.SEARCH_LIMIT,
+            placeholder="Search the words of the concerns",
+            loading="Loading concerns…",
+            choice_text="Show closed",
+            choice_name="ShowClosed",
+            offer_choice=closed_choice,
+            parent=parent,
         )
-
-    def _loaded(self, generation: int, rows: Sequence[ConcernSummary]) -> None:
-        if generation != self._generation:
-            return  # forgotten, or asked again since
-        self.model.set_rows(rows)
-        text = f"{len(rows)} concern{'s' if len(rows) != 1 else ''}"
-        if self.search.text().strip() and len(rows) >= concerns_module.SEARCH_LIMIT:
-            text = f"The first {len(rows)} matches are shown. Type more words to narrow the search."
-        self.count.setText(text)
-        self.loaded.emit()
-
-    def _activated(self, index: QModelIndex) -> None:
-        concern = self.model.record(index.row()) if index.isValid() else None
-        if concern is not None:
-            self.open_requested.emit(int(concern.id))
-
-    def forget(self) -> None:
-        self._generation += 1
-        self._timer.stop()
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.model.forget()
-        self.count.clear()
 
 
 class ParentContactList(QWidget):
@@ -268,7 +190,7 @@ class ParentContactList(QWidget):
         super().__init__(parent)
         self.model = ParentContactModel(self)
         self._generation = 0
-        self.table = _table("parentContactsTable", "Parent contacts", self.model)
+        self.table = list_table("parentContactsTable", "Parent contacts", self.model)
         self.log_button = QPushButton("Log a parent &contact…")
         self.log_button.setObjectName("logParentContactButton")
         self.count = QLabel()
@@ -319,7 +241,8 @@ class ConcernsArea(Area):
             "mine",
             "Concerns I wrote",
             ConcernModel(self._today, show_author=False, parent=self),
-            lambda text, closed: session.concerns.mine(search=text, include_closed=closed),
+            # no choice offered: closed ones are listed
+            lambda text, _closed: session.concerns.mine(search=text, include_closed=True),
             closed_choice=False,
         )
         self.tabs.addTab(self.mine, "My concerns")

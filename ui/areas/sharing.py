@@ -17,18 +17,14 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +41,7 @@ from ui.areas import Area
 from ui.areas.concerns import OVERDUE, OVERDUE_COLOURS, URGENT, URGENT_COLOURS
 from ui.concern_forms import shown_day, shown_moment, today
 from ui.form_parts import heading
+from ui.record_list import SearchableList, list_table, plural
 from ui.sharing_forms import (
     DECIDE_FORM,
     INTAKE_FORM,
@@ -57,13 +54,8 @@ from ui.table_model import RecordTableModel
 from ui.workspace import SharingBadge
 
 Index = QModelIndex | QPersistentModelIndex
-SEARCH_DELAY_MS = 300
 FOLLOW_UP_OVERDUE = "FOLLOW-UP OVERDUE"
 RECEIPT_OVERDUE = OVERDUE
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 class _Flagged(RecordTableModel[Any]):
@@ -185,25 +177,9 @@ class TransferModel(_Flagged):
         return shown_day(transfer.receipt_due)
 
 
-def _table(name: str, accessible: str, model: RecordTableModel[Any]) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setModel(model)
-    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-class ShareList(QWidget):
+class ShareList(SearchableList[ShareSummary]):
     """One tab of requests: a search box over who asked, what for and the children's names, a
     table, and a count."""
-
-    open_requested = Signal(int)
-    loaded = Signal()
 
     def __init__(
         self,
@@ -215,77 +191,20 @@ class ShareList(QWidget):
         decided_choice: bool,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.model = model
-        self._load = load
-        self._generation = 0
-        self.search = QLineEdit()
-        self.search.setObjectName(f"{name}Search")
-        self.search.setAccessibleName(f"Search {accessible.lower()}")
-        self.search.setPlaceholderText("Search who asked, what for, or a child's name")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMaxLength(200)
-        self.show_decided = QCheckBox("Show decided too")
-        self.show_decided.setObjectName(f"{name}ShowDecided")
-        self.show_decided.setVisible(decided_choice)
-        self.count = QLabel()
-        self.count.setObjectName(f"{name}Count")
-        self.table = _table(f"{name}Table", accessible, model)
-        self.table.activated.connect(self._activated)
-        self.open_button = QPushButton("&Open…")
-        self.open_button.setObjectName(f"{name}OpenButton")
-        self.open_button.clicked.connect(lambda: self._activated(self.table.currentIndex()))
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.load)
-        self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.show_decided.toggled.connect(lambda _on: self.load())
-        row = QHBoxLayout()
-        row.addWidget(self.search, 1)
-        row.addWidget(self.show_decided)
-        row.addWidget(self.open_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
-        self.setFocusProxy(self.table)
-
-    def load(self) -> None:
-        self._timer.stop()
-        self._generation += 1
-        generation = self._generation
-        text, decided = self.search.text(), self.show_decided.isChecked()
-        operations.run(
-            self,
-            lambda _p: self._load(text, decided),
-            label="Loading the requests…",
-            on_success=lambda rows: self._loaded(generation, rows),
+        super().__init__(
+            name,
+            accessible,
+            model,
+            load,
+            noun="request",
+            search_limit=sharing_module.SEARCH_LIMIT,
+            placeholder="Search who asked, what for, or a child's name",
+            loading="Loading the requests…",
+            choice_text="Show decided too",
+            choice_name="ShowDecided",
+            offer_choice=decided_choice,
+            parent=parent,
         )
-
-    def _loaded(self, generation: int, rows: Sequence[ShareSummary]) -> None:
-        if generation != self._generation:
-            return  # forgotten, or asked again since
-        self.model.set_rows(rows)
-        text = _plural(len(rows), "request")
-        if self.search.text().strip() and len(rows) >= sharing_module.SEARCH_LIMIT:
-            text = f"The first {len(rows)} matches are shown. Type more words to narrow the search."
-        self.count.setText(text)
-        self.loaded.emit()
-
-    def _activated(self, index: QModelIndex) -> None:
-        share = self.model.record(index.row()) if index.isValid() else None
-        if share is not None:
-            self.open_requested.emit(int(share.id))
-
-    def forget(self) -> None:
-        self._generation += 1
-        self._timer.stop()
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.model.forget()
-        self.count.clear()
 
 
 class TransferList(QWidget):
@@ -303,7 +222,7 @@ class TransferList(QWidget):
             "confirmed. A receipt not recorded after 5 school days is marked OVERDUE."
         )
         explain.setWordWrap(True)
-        self.table = _table("transfersTable", "Files waiting for a receipt", self.model)
+        self.table = list_table("transfersTable", "Files waiting for a receipt", self.model)
         self.sent_button = QPushButton("Record file &sent…")
         self.sent_button.setObjectName("recordSentButton")
         self.receipt_button = QPushButton("Record &receipt…")
@@ -333,7 +252,7 @@ class TransferList(QWidget):
             if generation != self._generation:
                 return
             self.model.set_rows(rows)
-            self.count.setText(f"{_plural(len(rows), 'file')} waiting for a receipt")
+            self.count.setText(f"{plural(len(rows), 'file')} waiting for a receipt")
             self.loaded.emit()
 
         operations.run(self, lambda _p: work(), label="Loading the file transfers…", on_success=loaded)
