@@ -854,17 +854,28 @@ class SharingService:
         rows = self._ctx.database.query(f"{_SUMMARY_SQL} WHERE 1 = 1 {where} ORDER BY {order}", params)
         return [_summary(r) for r in rows]
 
-    def _listed(self, where: str, search: str, order: str, which: str) -> list[ShareSummary]:
+    def _listed(
+        self, where: str, search: str, order: str, which: str, *, limited: bool = False
+    ) -> list[ShareSummary]:
+        """Summaries in ``order``. A search (and a ``limited`` list) returns its first
+        ``SEARCH_LIMIT`` rows: the ids are picked by a cheap query first, then only those become
+        summaries, since ten years hold some 10,000 decisions."""
         params: dict[str, Any] = {}
-        if search.strip():
-            query = children.fts_query(search)
-            if query is None:
-                return []
+        if search.strip() or limited:
+            pick: dict[str, Any] = {"me": self._ctx.actor.id, "today": self._today().isoformat()}
+            matching = ""
+            if search.strip():
+                query = children.fts_query(search)
+                if query is None:
+                    return []
+                # The unary + keeps SQLite walking the queue's index in order rather than
+                # reading every match of a one-letter search and sorting it.
+                matching = " AND +r.id IN (SELECT rowid FROM share_search WHERE share_search MATCH :q)"
+                pick["q"] = query
             first = self._ctx.database.query(
-                "SELECT r.id FROM share_request r WHERE r.id IN "
-                f"(SELECT rowid FROM share_search WHERE share_search MATCH :q) {where} "
+                f"SELECT r.id FROM share_request r WHERE 1 = 1 {matching} {where} "
                 f"ORDER BY {order} LIMIT {SEARCH_LIMIT}",
-                {"q": query, "me": self._ctx.actor.id, "today": self._today().isoformat()},
+                pick,
             )
             where = f" AND r.id IN ({','.join(str(int(r['id'])) for r in first) or 'NULL'})"
         found = self._summaries(where, params, order)
@@ -885,17 +896,18 @@ class SharingService:
 
     def queue(self, *, search: str = "", include_final: bool = False) -> list[ShareSummary]:
         """The DSL's queue: intakes awaiting a decision (urgent first), then decisions with overdue
-        follow-ups; with ``include_final`` every decision."""
+        follow-ups; with ``include_final`` every decision, the first ``SEARCH_LIMIT`` of them."""
         self._ctx.require(Action.SHARING_DECIDE)
         where = (
             ""
             if include_final
+            # Two indexed lookups, not a test of every decision ever made.
             else (
-                " AND (r.status = 'open' OR EXISTS (SELECT 1 FROM share_followup f WHERE f.request_id = r.id "
-                "AND f.done_at IS NULL AND f.due_date < :today))"
+                " AND r.id IN (SELECT id FROM share_request WHERE status = 'open' UNION ALL "
+                "SELECT request_id FROM share_followup WHERE done_at IS NULL AND due_date < :today)"
             )
         )
-        return self._listed(where, search, self._QUEUE_ORDER, "queue")
+        return self._listed(where, search, self._QUEUE_ORDER, "queue", limited=include_final)
 
     def mine(self, *, search: str = "") -> list[ShareSummary]:
         """The intakes this person opened, newest first."""

@@ -80,9 +80,13 @@ class SearchableList(QWidget, Generic[T]):
         choice_text: str,
         choice_name: str,
         offer_choice: bool,
+        limited_when_ticked: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # The core returns only the first ``search_limit`` rows of a search, and of the ticked
+        # list too when this is set (every decision over ten years is too many to list at once).
+        self._limited_when_ticked = limited_when_ticked
         self.model = model
         self._load = load
         self._noun = noun
@@ -138,7 +142,8 @@ class SearchableList(QWidget, Generic[T]):
             return  # forgotten, or asked again since
         self.model.set_rows(rows)
         text = plural(len(rows), self._noun)
-        if self.search.text().strip() and len(rows) >= self._search_limit:
+        limited = bool(self.search.text().strip()) or (self._limited_when_ticked and self.choice.isChecked())
+        if limited and len(rows) >= self._search_limit:
             text = TOO_MANY.format(count=len(rows))
         self.count.setText(text)
         self.loaded.emit()

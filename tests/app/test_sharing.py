@@ -19,6 +19,7 @@ from app.policy.sharing_path import LawfulBasis, SpecialCondition, Verdict
 from app.policy.sharing_path import Question as Q
 from app.session import Session
 from app.sharing import (
+    SEARCH_LIMIT,
     Channel,
     ChosenItem,
     Direction,
@@ -857,3 +858,16 @@ def test_a_key_workers_correction_keeps_what_she_cannot_see(made_vault: VaultUnd
     assert {c.id for c in got.concerns} == {own, dsl_concern}
     # The call back is still Siobhán's, though the manager corrected the intake in between.
     assert got.called_back_by == "Siobhán Ní Bhriain" and kw_id
+
+
+def test_every_decision_lists_the_first_two_hundred_in_queue_order(
+    made_vault: VaultUnderTest, child: int
+) -> None:
+    s = made_vault.session
+    first = s.sharing.open(intake(made_vault, child, urgency=Urgency.URGENT)).id
+    for _ in range(SEARCH_LIMIT):
+        s.sharing.open(intake(made_vault, child, urgency=Urgency.ROUTINE))
+    listed = s.sharing.queue(include_final=True)
+    assert len(listed) == SEARCH_LIMIT and listed[0].id == first
+    assert len(s.sharing.queue()) == SEARCH_LIMIT + 1  # the open ones are never cut short
+    assert [r.id for r in s.sharing.queue(search="zoë", include_final=True)][:1] == [first]

@@ -203,6 +203,7 @@ class ShareList(SearchableList[ShareSummary]):
             choice_text="Show decided too",
             choice_name="ShowDecided",
             offer_choice=decided_choice,
+            limited_when_ticked=True,
             parent=parent,
         )
 
