@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from app import staff as staff_module
 from app.children import (
@@ -52,9 +53,22 @@ from app.clock import ManualClock
 from app.concerns import NewConcern
 from app.parent_contacts import NewParentContact
 from app.policy.permissions import Role
+from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
 from app.session import Session
 from app.session_context import SessionContext
 from app.settings import ProviderProfile
+from app.sharing import (
+    Channel,
+    ChosenItem,
+    Direction,
+    FamilyTold,
+    FollowUpKind,
+    Intake,
+    Nature,
+    NewFollowUp,
+    OutcomeDraft,
+    Urgency,
+)
 from app.staff import NewStaff, Staff
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
@@ -346,6 +360,11 @@ class DatasetInfo:
     build_seconds: float
     phase_seconds: Mapping[str, float]
     database_bytes: int
+    # The information-sharing decisions: what happened how often (kept apart from ``counts``,
+    # whose changes the records report averages over), and the child with the most decisions.
+    sharing: Mapping[str, int] = field(default_factory=dict)
+    busy_child: int | None = None
+    busy_decisions: int = 0
 
 
 @dataclass
@@ -624,6 +643,631 @@ def _plan_concerns(
     return plans
 
 
+# --- information-sharing decisions --------------------------------------------------------------
+
+# The verdicts of the decision path (``app.policy.sharing_path``) as the dataset mixes them.
+CONSENT = "shared with consent"
+AT_RISK_CONSENT = "shared with consent, child at risk"
+WITHOUT_CONSENT = "shared without consent (backed by a second manager or DSL)"
+NOT_IDENTIFIABLE = "shared, not identifiable"
+NOT_CONFIDENTIAL = "shared, not confidential"
+NOT_FOR_SAFEGUARDING = "not shared: not for safeguarding"
+CONSENT_REFUSED = "not shared: consent refused"
+KINDS = (
+    CONSENT,
+    AT_RISK_CONSENT,
+    WITHOUT_CONSENT,
+    NOT_IDENTIFIABLE,
+    NOT_CONFIDENTIAL,
+    NOT_FOR_SAFEGUARDING,
+    CONSENT_REFUSED,
+)
+SHARING_KINDS = frozenset(KINDS[:5])
+LEFT_OPEN = 0.03  # of the decisions, never finalised (besides those still in hand at the end)
+BUSY_DECISIONS = 60  # the child with the most decisions (a child-protection plan over three years)
+DECIDERS = ((DSL_USERNAME, 0.75), (DEPUTY_USERNAME, 0.15), (MANAGER.username, 0.10))
+_Y, _N, _NS = Answer.YES, Answer.NO, Answer.NOT_SURE
+
+
+@dataclass(frozen=True)
+class Agency:
+    """Who asks (or whom we tell): the people there over the decade, what they ask for and why,
+    and how the DSL's verdicts on their requests are weighted."""
+
+    name: str
+    weight: float
+    roles: tuple[str, ...]
+    people: tuple[str, ...]
+    purposes: tuple[str, ...]
+    asks: tuple[str, ...]
+    kinds: Mapping[str, float]
+    channels: Mapping[Channel, float]
+
+
+_SOCIAL_CARE = "Anytown Children's Social Care"
+# fmt: off
+AGENCIES = (
+    Agency(
+        _SOCIAL_CARE, 22, ("Social worker", "Senior social worker", "Team manager"),
+        ("Αλέξανδρος Παπαδόπουλος", "Kwame Mensah", "Agnieszka Dąbrowska", "Siân Pritchard",
+         "Oksana Bondarenko", "Ruairí Mac Cárthaigh"),
+        ("Section 47 enquiry", "Section 17 child in need assessment", "Child protection conference",
+         "Core group meeting of the child protection plan", "Looked-after child review"),
+        ("Attendance and concerns since the start of term", "Our observations of the child's development "
+         "and wellbeing", "Dates and details of the concerns we logged", "A report for the child protection "
+         "conference", "How the child presents at drop-off and collection"),
+        {CONSENT: 42, AT_RISK_CONSENT: 34, WITHOUT_CONSENT: 4, CONSENT_REFUSED: 4},
+        {Channel.EMAIL: 55, Channel.PHONE: 30, Channel.MEETING: 10, Channel.LETTER: 5},
+    ),
+    Agency(
+        "Anytown Multi-Agency Safeguarding Hub", 6, ("MASH officer", "Duty social worker"),
+        ("Đặng Thị Thảo", "Gráinne Ní Dhónaill", "Marcus Reid"),
+        ("Contact received at the front door: checks with agencies", "Strategy discussion"),
+        ("Whether we have any concerns about the child", "Attendance this month and anything that "
+         "worries us"),
+        {AT_RISK_CONSENT: 40, CONSENT: 44, WITHOUT_CONSENT: 5},
+        {Channel.PHONE: 60, Channel.EMAIL: 40},
+    ),
+    Agency(
+        "Anytown Police", 6, ("Police constable", "Detective constable", "Sergeant"),
+        ("Nadia Brightwell", "Tomasz Żółkiewski", "Dmitri Kuznetsov", "Eilidh Fraser"),
+        ("Joint investigation with children's social care", "Tracing the driver in a road traffic "
+         "collision", "A neighbour dispute at the family's address", "Witness enquiry about an incident "
+         "in the park"),
+        ("A parent's work address and the times they drop off and collect", "Who collected the child on "
+         "the day", "Attendance on the day of the incident", "Any injuries we noticed"),
+        {WITHOUT_CONSENT: 8, CONSENT_REFUSED: 36, NOT_FOR_SAFEGUARDING: 56},
+        {Channel.PHONE: 60, Channel.EMAIL: 25, Channel.IN_PERSON: 15},
+    ),
+    Agency(
+        "Anytown Health Visiting Team", 12, ("Health visitor", "Community nursery nurse"),
+        ("Ewa Kamińska", "Nguyễn Thị Lan", "Bethan Hughes", "Σοφία Οικονόμου"),
+        ("Two-year development review", "Missed health appointments", "Integrated review at two"),
+        ("Our observations of the child's development", "Whether the child has been unwell at nursery",
+         "The child's weight and eating at nursery"),
+        {CONSENT: 80, NOT_CONFIDENTIAL: 8, AT_RISK_CONSENT: 12},
+        {Channel.EMAIL: 50, Channel.PHONE: 40, Channel.LETTER: 10},
+    ),
+    Agency(
+        "Riverside GP Surgery", 4, ("GP", "Practice nurse"),
+        ("Dr Priyanka Rao", "Dr Αναστασία Λάμπρου", "Dr Jakub Lewandowski"),
+        ("A referral to the paediatrician", "A practice safeguarding meeting"),
+        ("Any injuries or illness we noticed this term", "Attendance and how the child seems"),
+        {CONSENT: 75, NOT_FOR_SAFEGUARDING: 25},
+        {Channel.LETTER: 40, Channel.EMAIL: 40, Channel.PHONE: 20},
+    ),
+    Agency(
+        "Anytown Early Help", 10, ("Family support worker", "Early help coordinator"),
+        ("Marek Zieliński", "Aoife Byrne", "Hoàng Văn Quang", "Chidinma Eze"),
+        ("Early Help assessment", "Team Around the Family meeting"),
+        ("How the child is at nursery and what would help the family", "Attendance and punctuality"),
+        {CONSENT: 90, CONSENT_REFUSED: 10},
+        {Channel.EMAIL: 70, Channel.MEETING: 20, Channel.PHONE: 10},
+    ),
+    Agency(
+        "Anytown Speech and Language Therapy", 5, ("Speech and language therapist",),
+        ("Rosa Lindgren", "Ifeoma Chukwu"),
+        ("A speech and language therapy referral", "Therapy review"),
+        ("Our observations of the child's speech, language and play",),
+        {CONSENT: 100},
+        {Channel.EMAIL: 80, Channel.LETTER: 20},
+    ),
+    Agency(
+        "Anytown SEND Team", 5, ("SEND caseworker", "Educational psychologist"),
+        ("Joanna Wójcik", "Cathal Ó Dónaill", "Ελένη Νικολάου"),
+        ("Education, health and care needs assessment", "Annual review of the EHC plan"),
+        ("Our SENCO's report and the child's support plan", "Progress against the child's targets"),
+        {CONSENT: 90, NOT_IDENTIFIABLE: 10},
+        {Channel.EMAIL: 80, Channel.LETTER: 20},
+    ),
+    *(
+        Agency(
+            school, 9 / len(SCHOOLS), ("Reception teacher", "Designated safeguarding lead", "Head teacher"),
+            people,
+            ("Transition to reception", "Planning the start in September"),
+            ("The child's start date, attendance pattern and key worker", "Our transition report"),
+            {NOT_CONFIDENTIAL: 55, CONSENT: 45},
+            {Channel.EMAIL: 70, Channel.MEETING: 20, Channel.PHONE: 10},
+        )
+        for school, people in zip(
+            SCHOOLS,
+            (("Helen Price", "Thabo Nkosi"), ("Sister Bríd Ní Mhaoláin", "Luca Romano"),
+             ("Julia Kowalczyk", "Sam Okoro"), ("Ngọc Anh Trần", "Graham Lowe"),
+             ("Κατερίνα Παππά", "Fatima Hussain")),
+            strict=True,
+        )
+    ),
+    Agency(
+        "Cafcass", 3, ("Family court adviser",),
+        ("Olena Shevchenko", "Declan Murphy"),
+        ("Private law proceedings: child arrangements", "A court-ordered safeguarding letter"),
+        ("Attendance and who drops off and collects", "Any concerns we have logged"),
+        {CONSENT: 35, CONSENT_REFUSED: 35, WITHOUT_CONSENT: 15, NOT_FOR_SAFEGUARDING: 15},
+        {Channel.LETTER: 50, Channel.EMAIL: 50},
+    ),
+    Agency(
+        "Smith & Gonçalves Solicitors", 3, ("Solicitor", "Paralegal"),
+        ("Beatriz Gonçalves", "Oliver Smith-Hart"),
+        ("A father's solicitor in a child arrangements dispute",
+         "A mother's solicitor preparing a statement"),
+        ("The attendance record and who collected the child",
+         "Copies of any concerns about the other parent"),
+        {NOT_FOR_SAFEGUARDING: 70, CONSENT_REFUSED: 30},
+        {Channel.LETTER: 60, Channel.EMAIL: 40},
+    ),
+    Agency(
+        "Anytown Housing Options", 2, ("Housing officer",),
+        ("Kerry-Ann Walsh", "Bùi Đức Minh"),
+        ("A housing application on medical and welfare grounds",),
+        ("A letter about the family's circumstances and the child's health",),
+        {NOT_FOR_SAFEGUARDING: 60, CONSENT: 40},
+        {Channel.EMAIL: 60, Channel.PHONE: 40},
+    ),
+    Agency(
+        "Anytown Safeguarding Children Partnership", 4, ("Business manager", "Audit officer"),
+        ("Dr Ngozi Adeyemi", "Wiktoria Łukasiewicz"),
+        ("Multi-agency audit of neglect cases", "Learning review after a serious incident"),
+        ("An anonymised summary of how we worked with the family", "Numbers of concerns by category"),
+        {NOT_IDENTIFIABLE: 90, CONSENT: 10},
+        {Channel.EMAIL: 100},
+    ),
+    Agency(
+        "Anytown Local Authority Designated Officer", 2, ("LADO",),
+        ("Patricia Oyelaran", "Ιωάννης Γεωργίου"),
+        ("An allegation against a member of staff", "Managing allegations: position of trust"),
+        ("Which children were in the room on the day", "An anonymised account of what was seen"),
+        {NOT_IDENTIFIABLE: 45, CONSENT: 45, WITHOUT_CONSENT: 10},
+        {Channel.PHONE: 60, Channel.EMAIL: 40},
+    ),
+    Agency(
+        "Anytown Early Years Funding Team", 3, ("Funding officer",),
+        ("Lê Thị Hương", "Dominic Shaw"),
+        ("Audit of funded hours", "Checking eligibility for two-year-old funding"),
+        ("The child's sessions and start date", "Anonymised attendance figures for the term"),
+        {NOT_CONFIDENTIAL: 50, NOT_IDENTIFIABLE: 50},
+        {Channel.EMAIL: 100},
+    ),
+    Agency(
+        "Little Acorns Nursery", 3, ("Manager", "Room leader"),
+        ("Ayesha Begum", "Zuzanna Nowak"),
+        ("A child moving to them", "Shared care between two settings"),
+        ("The child's progress summary and learning journal", "Any safeguarding records"),
+        {CONSENT: 60, NOT_CONFIDENTIAL: 20, CONSENT_REFUSED: 20},
+        {Channel.EMAIL: 60, Channel.PHONE: 40},
+    ),
+    Agency(
+        "Northgate Insurance", 1, ("Claims handler",),
+        ("Gavin Pike",),
+        ("A claim after a car accident outside the nursery",),
+        ("Whether the child was at nursery that day and who collected them",),
+        {NOT_FOR_SAFEGUARDING: 100},
+        {Channel.EMAIL: 50, Channel.LETTER: 50},
+    ),
+)
+# fmt: on
+# Our own wish to share: whom we tell, and why.
+PROACTIVE_TO = (
+    _SOCIAL_CARE,
+    "Anytown Multi-Agency Safeguarding Hub",
+    "Anytown Health Visiting Team",
+    "Anytown Early Help",
+    "Anytown Speech and Language Therapy",
+)
+PROACTIVE_KINDS: Mapping[str, float] = {
+    CONSENT: 58,
+    AT_RISK_CONSENT: 20,
+    WITHOUT_CONSENT: 5,
+    NOT_FOR_SAFEGUARDING: 17,
+}
+PROACTIVE_ASKS = (
+    ("A referral about the injuries and the child's words", "Referral to children's social care"),
+    ("Our observations of the child's speech and play", "A speech and language therapy referral"),
+    ("The pattern of late collections and missed sessions", "Asking for an Early Help assessment"),
+    ("The missed health appointments and the child's weight", "Telling the health visitor"),
+)
+REASONS: Mapping[str, tuple[str, ...]] = {
+    CONSENT: (
+        "The parents agreed in writing to us sharing what is needed for the assessment; only that is shared.",
+        "Mum gave consent at collection and signed the form; the request is for the child's welfare.",
+    ),
+    AT_RISK_CONSENT: (
+        "The child may be at risk; the parents agreed to the referral and we share what social care needs.",
+        "Social care is assessing; the parents consented and sharing now protects the child.",
+    ),
+    WITHOUT_CONSENT: (
+        "A section 47 enquiry: we have a duty to share. Asking the parents first could put the child at "
+        "greater risk.",
+        "The court ordered the information; consent is not sought because the order requires it.",
+    ),
+    NOT_IDENTIFIABLE: (
+        "Anonymised figures and an account without names: nobody can be identified from what is shared.",
+    ),
+    NOT_CONFIDENTIAL: (
+        "Start date and attendance pattern are known to the school already and are not confidential.",
+    ),
+    NOT_FOR_SAFEGUARDING: (
+        "The request is not about keeping a child safe; they can ask the family directly.",
+        "A private dispute between the parents: not a safeguarding purpose, so nothing is shared.",
+    ),
+    CONSENT_REFUSED: (
+        "The family refused and no child is at risk of harm; there is no statutory duty or court order.",
+    ),
+}
+CONSENT_REASONS = (
+    "Telling the parents first could put the child at greater risk while social care investigates.",
+    "Dad refused when asked at collection.",
+    "Mum refused on the phone; she says she will speak to them herself.",
+)
+ADVISERS = (
+    "Anytown MASH consultation line (duty social worker)",
+    "The local authority designated officer",
+    "NSPCC helpline",
+    "Our early years safeguarding adviser",
+)
+OWN_WORDS = (
+    (
+        "Observations this term",
+        "Settled on arrival most days; plays alongside others; tired on Mondays.",
+        Nature.FACT,
+    ),
+    (
+        "How the child is at nursery",
+        "Happy and chatty; the key worker thinks more stories at home would help.",
+        Nature.OPINION,
+    ),
+    ("Attendance this term", "Attended 41 of 48 sessions; four late collections.", Nature.FACT),
+)
+ANONYMOUS = ChosenItem(
+    "other",
+    Nature.FACT,
+    "Anonymised summary",
+    "Three concerns about neglect logged over six months; "
+    "early help accepted; no names, dates of birth or addresses.",
+)
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    kind: FollowUpKind
+    due_days: int
+    done_after_days: float | None  # None: never marked done
+    description: str = ""
+
+
+@dataclass
+class SharePlan:
+    index: int
+    children: tuple[int, ...]  # child plan indexes; the first is the one the request is mainly about
+    concerns: tuple[int, ...]  # concern plan indexes, logged before the intake is opened
+    opener: str
+    decider: str
+    intake: Intake  # child_ids and concern_ids are filled in when the records exist
+    open_at: datetime
+    kind: str | None  # None: left open on purpose
+    answers: dict[Question, Answer] = field(default_factory=dict)
+    consent_reason: str = ""
+    outcome: OutcomeDraft = field(default_factory=OutcomeDraft)  # items and shared_on: when deciding
+    from_record: bool = False  # items: the child's details and the linked concerns' facts
+    with_words: bool = False  # ... and the child's own words
+    with_opinion: bool = False  # ... and the opinion
+    own_item: ChosenItem | None = None
+    backer: str | None = None
+    followups: tuple[FollowUpPlan, ...] = ()
+    unsure_at: datetime | None = None  # the answers so far, one of them "not sure"
+    unsure: dict[Question, Answer] = field(default_factory=dict)
+    advice_at: datetime | None = None
+    adviser: str = ""
+    decide_at: datetime | None = None
+    amend_at: datetime | None = None
+
+
+def _weighted(rng: random.Random, weights: Mapping[Any, float]) -> Any:
+    keys = list(weights)
+    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+
+def _answers(rng: random.Random, kind: str) -> tuple[dict[Question, Answer], str]:
+    """The answers that lead to ``kind``, in the path's order, and the consent reason if needed."""
+    q = Question
+    base = {q.PURPOSE: _Y, q.IDENTIFIABLE: _Y, q.CONFIDENTIAL: _Y}
+    if kind == NOT_FOR_SAFEGUARDING:
+        return {q.PURPOSE: _N}, ""
+    if kind == NOT_IDENTIFIABLE:
+        return {q.PURPOSE: _Y, q.IDENTIFIABLE: _N}, ""
+    if kind == NOT_CONFIDENTIAL:
+        return {q.PURPOSE: _Y, q.IDENTIFIABLE: _Y, q.CONFIDENTIAL: _N}, ""
+    if kind == CONSENT:
+        return {**base, q.CHILD_AT_RISK: _N, q.CONSENT: Answer.GIVEN}, ""
+    if kind == AT_RISK_CONSENT:
+        return {**base, q.CHILD_AT_RISK: _Y, q.CONSENT: Answer.GIVEN, q.OTHER_REASON: Answer.NONE}, ""
+    if kind == CONSENT_REFUSED:
+        answers = {**base, q.CHILD_AT_RISK: _N, q.CONSENT: Answer.REFUSED, q.OTHER_REASON: Answer.NONE}
+        return answers, rng.choice(CONSENT_REASONS[1:])
+    consent = Answer.NOT_SOUGHT if rng.random() < 0.7 else Answer.REFUSED
+    reason = CONSENT_REASONS[0] if consent is Answer.NOT_SOUGHT else rng.choice(CONSENT_REASONS[1:])
+    roll = rng.random()
+    other = (
+        Answer.STATUTORY_DUTY
+        if roll < 0.75
+        else Answer.PUBLIC_FUNCTION
+        if roll < 0.9
+        else Answer.PUBLIC_INTEREST
+    )
+    answers = {**base, q.CHILD_AT_RISK: _Y, q.CONSENT: consent, q.OTHER_REASON: other}
+    if other is Answer.PUBLIC_INTEREST:
+        answers[q.CRITICAL_CRITERION] = Answer.EVIDENCE_OF_HARM
+    return answers, reason
+
+
+def _outcome(rng: random.Random, plan: SharePlan, agency: Agency, person: str, role: str) -> None:
+    """The outcome page as the DSL fills it in for ``plan.kind`` (items come from the record)."""
+    kind = plan.kind
+    channel = plan.intake.received_via
+    reasons = rng.choice(REASONS[kind or CONSENT])
+    if kind in (NOT_FOR_SAFEGUARDING, CONSENT_REFUSED):
+        draft = OutcomeDraft(reasons=reasons)
+        if plan.intake.direction is Direction.REQUEST:
+            talked = rng.random() < 0.9
+            note = (
+                "Rang them back and explained why we will not share; they will ask the family."
+                if talked
+                else "Could not reach them by phone; wrote to explain instead."
+            )
+            draft = replace(draft, discussed_with_requester=talked, discussed_note=note)
+        plan.outcome = draft
+        if rng.random() < 0.05:
+            plan.followups = (FollowUpPlan(FollowUpKind.REVIEW, rng.randrange(30, 91), _done(rng, 30)),)
+        return
+    how = {
+        Channel.PHONE: (
+            "Told them on the phone after the call back, confirmed by secure email",
+            "Called back through their switchboard; the email encrypted",
+        ),
+        Channel.LETTER: (
+            "A letter by recorded delivery",
+            "Sealed envelope marked confidential, recorded delivery",
+        ),
+        Channel.MEETING: (
+            "At the meeting, with a written summary",
+            "Summary handed over in person; no copies left",
+        ),
+    }.get(channel, ("Secure email", "Encrypted email to their secure inbox"))
+    draft = OutcomeDraft(
+        reasons=reasons,
+        recipient_name=person,
+        recipient_role=role,
+        recipient_org=agency.name,
+        shared_how=how[0],
+        secured_how=how[1],
+        retention="Kept on the child's record under their own retention rules.",
+    )
+    followups: list[FollowUpPlan] = []
+    if kind == NOT_IDENTIFIABLE:
+        plan.own_item = ANONYMOUS
+    elif kind == NOT_CONFIDENTIAL:
+        plan.from_record = True
+        label, content, nature = OWN_WORDS[2]
+        plan.own_item = ChosenItem("other", nature, label, content)
+        basis = LawfulBasis.PUBLIC_TASK if rng.random() < 0.6 else LawfulBasis.LEGITIMATE_INTERESTS
+        draft = replace(
+            draft, lawful_basis=basis, special_condition=SpecialCondition.NONE, family_told=FamilyTold.TOLD
+        )
+    else:
+        plan.from_record = True
+        plan.with_words = rng.random() < 0.5
+        plan.with_opinion = rng.random() < 0.4
+        if rng.random() < 0.5:
+            label, content, nature = rng.choice(OWN_WORDS)
+            plan.own_item = ChosenItem("other", nature, label, content)
+        if kind == WITHOUT_CONSENT:
+            other = plan.answers[Question.OTHER_REASON]
+            basis = (
+                LawfulBasis.LEGAL_OBLIGATION if other is Answer.STATUTORY_DUTY else LawfulBasis.PUBLIC_TASK
+            )
+            told = FamilyTold.NOT_TOLD if rng.random() < 0.6 else FamilyTold.WILL_TELL
+            draft = replace(
+                draft,
+                lawful_basis=basis,
+                special_condition=SpecialCondition.SAFEGUARDING,
+                family_told=told,
+                family_reason=(
+                    "Social care asked us not to tell the family while they investigate: telling them "
+                    "could put the child at greater risk."
+                    if told is FamilyTold.NOT_TOLD
+                    else ""
+                ),
+            )
+            others = [name for name, _w in DECIDERS if name != plan.decider]
+            plan.backer = rng.choice(others)
+            if rng.random() < 0.5:
+                followups.append(FollowUpPlan(FollowUpKind.REVIEW, rng.randrange(28, 91), _done(rng, 28)))
+        else:
+            told = FamilyTold.TOLD if rng.random() < 0.8 else FamilyTold.WILL_TELL
+            condition = SpecialCondition.EXPLICIT_CONSENT if rng.random() < 0.7 else SpecialCondition.NONE
+            draft = replace(
+                draft, lawful_basis=LawfulBasis.CONSENT, special_condition=condition, family_told=told
+            )
+        if draft.family_told is FamilyTold.WILL_TELL:
+            followups.append(FollowUpPlan(FollowUpKind.TELL_FAMILY, rng.randrange(1, 8), _done(rng, 1)))
+    if rng.random() < 0.75:
+        followups.insert(0, FollowUpPlan(FollowUpKind.CONFIRM_RECEIPT, rng.randrange(2, 11), _done(rng, 1)))
+    if rng.random() < 0.03:
+        followups.append(
+            FollowUpPlan(
+                FollowUpKind.OTHER,
+                rng.randrange(30, 61),
+                _done(rng, 20),
+                "Send the attendance record at the end of term.",
+            )
+        )
+    plan.outcome = draft
+    plan.followups = tuple(followups)
+
+
+def _done(rng: random.Random, earliest: int) -> float | None:
+    """Days after the decision a follow-up is marked done; None (1.5%) when it never is."""
+    return None if rng.random() < 0.015 else rng.uniform(earliest, earliest + 14)
+
+
+def _plan_sharing(
+    rng: random.Random,
+    children: list[ChildPlan],
+    concerns: list[ConcernPlan],
+    chosen: int,
+    total: int,
+) -> tuple[list[SharePlan], int | None]:
+    """``total`` decisions over the decade, and the child plan index of the child with the most.
+
+    The chosen child (exactly 200 chronology entries) is never part of one. Requests come to the
+    children with more concerns more often; one child on roll at the end (on a child-protection plan,
+    say) has ``BUSY_DECISIONS`` of them."""
+    if total <= 0:
+        return [], None
+    by_child: dict[int, list[ConcernPlan]] = {}
+    for p in concerns:
+        by_child.setdefault(p.child, []).append(p)
+    for found in by_child.values():
+        found.sort(key=lambda p: p.recorded_at)
+    pool = [c for c in children if c.index != chosen and c.window[1] - c.window[0] > timedelta(days=21)]
+    settled = [c for c in pool if c.leave_at is None and c.window[0] < END - _years(2.5)]
+    busy = max(settled or pool, key=lambda c: (len(by_child.get(c.index, ())), -c.index))
+    busy_n = min(BUSY_DECISIONS, max(1, total // 10))
+    pool = [c for c in pool if c.index != busy.index]
+    weights = [
+        1 + len(by_child.get(c.index, ())) ** 0.5 * (c.window[1] - c.window[0]).days / 365 for c in pool
+    ]
+    owners = [busy.index] * busy_n + [c.index for c in rng.choices(pool, weights=weights, k=total - busy_n)]
+    rng.shuffle(owners)
+    agencies = {a.name: a for a in AGENCIES}
+    recent = (END - timedelta(days=45), END - timedelta(hours=3))
+    plans: list[SharePlan] = []
+    for i, owner in enumerate(owners):
+        child = children[owner]
+        left_open = rng.random() < LEFT_OPEN
+        window = child.window
+        if left_open and rng.random() < 0.3 and window[1] > recent[0] + timedelta(days=7):
+            window = (max(window[0], recent[0]), min(window[1], recent[1]))  # still in hand at the end
+        received = _random_moment(rng, window)
+        proactive = rng.random() < 0.18
+        if proactive:
+            agency = agencies[rng.choice(PROACTIVE_TO)]
+            kind = _weighted(rng, PROACTIVE_KINDS)
+            channel = Channel.OWN_INITIATIVE if rng.random() < 0.75 else Channel.MEETING
+            asked, purpose = rng.choice(PROACTIVE_ASKS)
+        else:
+            agency = rng.choices(AGENCIES, weights=[a.weight for a in AGENCIES])[0]
+            kind = _weighted(rng, agency.kinds)
+            channel = _weighted(rng, agency.channels)
+            asked, purpose = rng.choice(agency.asks), rng.choice(agency.purposes)
+        person, role = rng.choice(agency.people), rng.choice(agency.roles)
+        serious = kind in (AT_RISK_CONSENT, WITHOUT_CONSENT)
+        roll = rng.random()
+        if serious:
+            urgency = Urgency.URGENT if roll < 0.4 else Urgency.SOON if roll < 0.9 else Urgency.ROUTINE
+        else:
+            urgency = Urgency.ROUTINE if roll < 0.7 else Urgency.SOON if roll < 0.95 else Urgency.URGENT
+        kids = [owner]
+        sibling = child.sibling_of
+        if (
+            sibling is not None
+            and sibling != chosen
+            and children[sibling].window[0] < received < children[sibling].window[1]
+            and rng.random() < 0.5
+        ):
+            kids.append(sibling)
+        roll = rng.random()
+        if proactive:
+            opener = DSL_USERNAME if roll < 0.7 else child.key_worker
+        else:
+            opener = (
+                DSL_USERNAME
+                if roll < 0.4
+                else MANAGER.username
+                if roll < 0.7
+                else DEPUTY_USERNAME
+                if roll < 0.8
+                else child.key_worker
+            )
+        phone = called_back = None
+        opened = received + timedelta(minutes=rng.uniform(5, 90))
+        if channel is Channel.PHONE and not proactive:
+            phone = f"01632 960{rng.randrange(1000):03d}"  # Ofcom's drama range
+            called_back = received + timedelta(minutes=rng.uniform(10, 40))
+            opened = called_back + timedelta(minutes=rng.uniform(5, 30))
+        # Concerns about these children, logged before the intake (a key worker links only their own).
+        linked: list[int] = []
+        safeguarding = serious or agency.name in (_SOCIAL_CARE, "Anytown Multi-Agency Safeguarding Hub")
+        if safeguarding or rng.random() < 0.35:
+            mine = opener in KEY_WORKERS and opener != DEPUTY_USERNAME
+            before = [
+                p.index
+                for k in kids
+                for p in by_child.get(k, ())
+                if p.recorded_at < opened - timedelta(minutes=5) and (not mine or p.author == opener)
+            ]
+            linked = before[-rng.randrange(1, 5) :] if safeguarding else before[-1:]
+        intake = Intake(
+            direction=Direction.PROACTIVE if proactive else Direction.REQUEST,
+            received_via=channel,
+            received_at=received,
+            child_ids=(),
+            asked_for=asked,
+            purpose=purpose,
+            urgency=urgency,
+            requester_org="" if proactive else agency.name,
+            requester_name="" if proactive else person,
+            requester_role="" if proactive else role,
+            requester_contact="" if proactive or phone else "Via their secure email inbox",
+            phone_number=phone or "",
+            verified_how="Rang back through their switchboard and asked for them by name." if phone else "",
+            called_back_at=called_back,
+        )
+        plan = SharePlan(
+            index=i,
+            children=tuple(kids),
+            concerns=tuple(linked),
+            opener=opener,
+            decider=_weighted(rng, dict(DECIDERS)),
+            intake=intake,
+            open_at=opened,
+            kind=None if left_open else kind,
+        )
+        plans.append(plan)
+        if left_open:
+            roll = rng.random()
+            answers, _reason = _answers(rng, kind)
+            if roll < 0.3:  # the first answers kept, the rest still to do
+                first = list(answers.items())[: rng.randrange(1, 3)]
+                plan.unsure, plan.unsure_at = dict(first), opened + timedelta(hours=rng.uniform(1, 30))
+            elif roll < 0.4:  # not sure, and the advice never recorded
+                plan.unsure, plan.unsure_at = (
+                    {Question.PURPOSE: _NS},
+                    opened + timedelta(hours=rng.uniform(1, 30)),
+                )
+            continue
+        plan.answers, plan.consent_reason = _answers(rng, kind)
+        _outcome(rng, plan, agency, person, role)
+        if urgency is Urgency.URGENT:
+            decide = opened + timedelta(hours=rng.uniform(0.5, 4))
+        else:
+            days = rng.randrange(0, 4) if urgency is Urgency.SOON else rng.randrange(1, 11)
+            decide = max(
+                _at(opened.date() + timedelta(days=days), rng, 9, 17), opened + timedelta(minutes=30)
+            )
+        if rng.random() < 0.05:  # not sure at one question: advice first, then the decision
+            order = list(plan.answers)
+            at = rng.randrange(len(order))
+            plan.unsure = {k: plan.answers[k] for k in order[:at]} | {order[at]: _NS}
+            plan.unsure_at = opened + timedelta(minutes=rng.uniform(10, 60))
+            plan.advice_at = _at(plan.unsure_at.date() + timedelta(days=1), rng, 9, 16)
+            plan.adviser = rng.choice(ADVISERS)
+            decide = max(decide, plan.advice_at + timedelta(hours=rng.uniform(1, 48)))
+        plan.decide_at = decide
+        if rng.random() < 0.01:
+            plan.amend_at = _at(decide.date() + timedelta(days=rng.randrange(1, 21)), rng, 9, 17)
+    return plans, busy.index
+
+
 # --- building ---------------------------------------------------------------------------------
 
 
@@ -641,10 +1285,160 @@ def _forward(clock: ManualClock, when: datetime) -> None:
     clock.set(when if when > now else now + timedelta(microseconds=1))
 
 
+DONE_NOTES: Mapping[FollowUpKind, str] = {
+    FollowUpKind.CONFIRM_RECEIPT: "They confirmed by email that it arrived.",
+    FollowUpKind.TELL_FAMILY: "Told mum at collection what was shared and why.",
+    FollowUpKind.REVIEW: "Reviewed with the deputy DSL: the decision stands.",
+    FollowUpKind.OTHER: "Sent at the end of term.",
+}
+PASSWORDS: Mapping[str, str] = {s.username: s.password for s in (MANAGER, *STAFF)}
+CALLS = "service calls"  # of session.sharing, in the sharing counts
+
+
+class _SharingRun:
+    """The sharing decisions' events, each through ``session.sharing`` at its moment."""
+
+    def __init__(
+        self,
+        sessions: Mapping[str, Session],
+        clock: ManualClock,
+        plans: Sequence[SharePlan],
+        counts: _Counts,
+    ) -> None:
+        self.sessions, self.clock, self.plans, self.counts = sessions, clock, plans, counts
+        self.child_ids: dict[int, int] = {}  # child plan index -> id, filled as children are added
+        self.concern_ids: dict[int, int] = {}  # concern plan index -> id, as concerns are logged
+        self.share_ids: dict[int, int] = {}
+        self.followup_ids: dict[int, list[int]] = {}
+        self.seconds = 0.0  # time spent in these events
+
+    def events(self) -> list[tuple[datetime | None, str, int]]:
+        found: list[tuple[datetime | None, str, int]] = []
+        for p in self.plans:
+            found += [
+                (p.open_at, "share_open", p.index),
+                (p.unsure_at, "share_unsure", p.index),
+                (p.advice_at, "share_advice", p.index),
+                (p.decide_at, "share_decide", p.index),
+                (p.amend_at, "share_amend", p.index),
+            ]
+            if p.decide_at is not None:
+                for number, f in enumerate(p.followups):
+                    if f.done_after_days is not None:
+                        done = _weekday(p.decide_at + timedelta(days=f.done_after_days))
+                        found.append((done, "share_done", p.index * 4 + number))
+        return found
+
+    def handle(self, kind: str, index: int) -> None:
+        start = time.perf_counter()
+        if kind == "share_done":
+            self._done(self.plans[index // 4], index % 4)
+        else:
+            getattr(self, "_" + kind.removeprefix("share_"))(self.plans[index])
+        self.seconds += time.perf_counter() - start
+
+    def _open(self, p: SharePlan) -> None:
+        intake = replace(
+            p.intake,
+            child_ids=tuple(self.child_ids[k] for k in p.children),
+            concern_ids=tuple(self.concern_ids[c] for c in p.concerns),
+        )
+        self.share_ids[p.index] = self.sessions[p.opener].sharing.open(intake).id
+        self.counts.add(CALLS)
+        self.counts.add("requests and wishes to share")
+        self.counts.add("linked concerns", len(p.concerns))
+        if len(p.children) > 1:
+            self.counts.add("about two siblings")
+
+    def _unsure(self, p: SharePlan) -> None:
+        self.sessions[p.decider].sharing.save_answers(self.share_ids[p.index], p.unsure)
+        self.counts.add(CALLS)
+        self.counts.add("answers kept part-way")
+
+    def _advice(self, p: SharePlan) -> None:
+        (question,) = [q for q, a in p.unsure.items() if a is _NS]
+        self.sessions[p.decider].sharing.record_advice(
+            self.share_ids[p.index],
+            question=question,
+            adviser=p.adviser,
+            advice="Talked it through without naming the child; go on as the policy says.",
+            child_named=False,
+            sought_at=self.clock.now() - timedelta(minutes=30),
+        )
+        self.counts.add(CALLS)
+        self.counts.add("advice recorded")
+
+    def _decide(self, p: SharePlan) -> None:
+        sharing = self.sessions[p.decider].sharing
+        share = self.share_ids[p.index]
+        sharing.save_answers(share, p.answers, consent_reason=p.consent_reason)
+        items: list[ChosenItem] = []
+        if p.from_record:
+            self.counts.add(CALLS)
+            for choice in sharing.item_choices(share):
+                parts = choice.key.split(":")
+                wanted = parts[0] == "child" or (
+                    parts[0] == "concern"
+                    and (
+                        parts[2] == "facts"
+                        or (parts[2] == "child_words" and p.with_words)
+                        or (parts[2] == "opinion" and p.with_opinion)
+                    )
+                )
+                if wanted and choice.shareable:
+                    items.append(ChosenItem(choice.key, choice.nature))
+        if p.own_item is not None:
+            items.append(p.own_item)
+        today = self.clock.now().astimezone().date()
+        shared_on = today if p.kind in SHARING_KINDS else None
+        sharing.save_outcome(share, replace(p.outcome, items=tuple(items), shared_on=shared_on))
+        if p.backer is not None:  # the second manager or DSL comes to the office PC to confirm
+            _forward(self.clock, self.clock.now() + timedelta(minutes=10))
+            sharing.confirm_backing(share, username=p.backer, password=PASSWORDS[p.backer])
+            self.counts.add(CALLS)
+            self.counts.add("backed by a second manager or DSL")
+        _forward(self.clock, self.clock.now() + timedelta(minutes=2))
+        today = self.clock.now().astimezone().date()
+        record = sharing.finalise(
+            share,
+            [NewFollowUp(f.kind, today + timedelta(days=f.due_days), f.description) for f in p.followups],
+        )
+        self.followup_ids[p.index] = sorted(f.id for f in record.followups)
+        self.counts.add(CALLS, 3)  # save_answers, save_outcome, finalise
+        self.counts.add(str(p.kind))
+        self.counts.add("items shared", len(items) if p.kind in SHARING_KINDS else 0)
+        self.counts.add("follow-ups set", len(p.followups))
+
+    def _done(self, p: SharePlan, number: int) -> None:
+        followup = self.followup_ids[p.index][number]
+        note = DONE_NOTES[p.followups[number].kind]
+        self.sessions[p.decider].sharing.complete_followup(followup, note=note)
+        self.counts.add(CALLS)
+        self.counts.add("follow-ups done")
+
+    def _amend(self, p: SharePlan) -> None:
+        self.sessions[p.decider].sharing.amend(
+            self.share_ids[p.index],
+            field="reasons",
+            new_text=f"{p.outcome.reasons} (Corrected: the meeting was the core group, not the conference.)",
+            reason="Named the wrong meeting in the first version.",
+        )
+        self.counts.add(CALLS)
+        self.counts.add("corrections")
+
+
 def build_dataset(
-    folder: Path, *, children: int = 2000, concerns: int = 50000, progress: Progress | None = None
+    folder: Path,
+    *,
+    children: int = 2000,
+    concerns: int = 50000,
+    decisions: int | None = None,
+    progress: Progress | None = None,
 ) -> DatasetInfo:
     """Create a vault in ``folder`` (which must not hold one) and fill it; the vault is closed again.
+
+    ``decisions`` information-sharing decisions (five a child unless given: 10,000 for the full
+    dataset) are made along the way, interleaved in time with everything else.
 
     Sign in afterwards with ``Vault.open(folder, keyring=DeviceKeyring(None), clock=ManualClock(info.end))``
     and one of the accounts in ``DatasetInfo`` (the slots use the minimal Argon2id parameters).
@@ -654,6 +1448,10 @@ def build_dataset(
     rng = random.Random(f"{SEED}-{children}-{concerns}")
     child_plans, chosen = _plan_children(rng, children)
     concern_plans = _plan_concerns(rng, child_plans, chosen, concerns)
+    # Their own generator, so the children and concerns are the same with or without decisions.
+    decisions = children * 5 if decisions is None else decisions
+    share_rng = random.Random(f"{SEED}-sharing-{children}-{concerns}-{decisions}")
+    share_plans, busy = _plan_sharing(share_rng, child_plans, concern_plans, chosen, decisions)
     phases["planning"] = time.perf_counter() - began
 
     mark = time.perf_counter()
@@ -691,18 +1489,24 @@ def build_dataset(
             sessions[s.username] = _session_for(manager, member)
         categories = [c.id for c in manager.concerns.categories()]
         phases["vault and staff"] = time.perf_counter() - mark
-        counts = _Counts()
+        counts, share_counts = _Counts(), _Counts()
         mark = time.perf_counter()
-        chosen_id = _run_events(
-            sessions, ids, clock, child_plans, concern_plans, categories, chosen, counts, progress
-        )
-        phases["children and concerns"] = time.perf_counter() - mark
+        sharing = _SharingRun(sessions, clock, share_plans, share_counts)
+        _run_events(sessions, ids, clock, child_plans, concern_plans, categories, counts, progress, sharing)
+        child_ids = sharing.child_ids
+        chosen_id = child_ids[chosen]
+        # The decisions were made in time order among the rest; their time is counted apart.
+        phases["children and concerns"] = time.perf_counter() - mark - sharing.seconds
+        phases["sharing decisions"] = sharing.seconds
         mark = time.perf_counter()
         entries = _top_up_chronology(sessions, ids, clock, child_plans[chosen], chosen_id, rng, counts)
         phases["chosen child's chronology"] = time.perf_counter() - mark
         counts.values["on roll at the end"] = len(manager.children.find())
         counts.values["audit entries"] = int(db.scalar("SELECT count(*) FROM audit_log"))
         counts.values["concern authors"] = int(db.scalar("SELECT count(DISTINCT author_id) FROM concern"))
+        busy_id = None if busy is None else child_ids[busy]
+        busy_decisions = 0 if busy_id is None else len(manager.sharing.for_child(busy_id))
+        share_counts.values.update(_sharing_state(manager))
         db.checkpoint()
         manager.close()
     finally:
@@ -726,7 +1530,24 @@ def build_dataset(
         build_seconds=total,
         phase_seconds=phases,
         database_bytes=size,
+        sharing=dict(share_counts.values),
+        busy_child=busy_id,
+        busy_decisions=busy_decisions,
     )
+
+
+def _sharing_state(manager: Session) -> dict[str, int]:
+    """How the decision log stands at the end, counted through the service (the badge's counts
+    and the whole queue)."""
+    badge = manager.sharing.counts()
+    everything = manager.sharing.queue(include_final=True)
+    return {
+        "decisions at the end": len(everything),
+        "awaiting a decision at the end": badge.open,
+        "urgent among them": badge.urgent,
+        "overdue follow-ups at the end": badge.overdue_followups,
+        "in the DSL's queue at the end": len(manager.sharing.queue()),
+    }
 
 
 def _run_events(
@@ -736,11 +1557,12 @@ def _run_events(
     child_plans: list[ChildPlan],
     concern_plans: list[ConcernPlan],
     categories: Sequence[int],
-    chosen: int,
     counts: _Counts,
     progress: Progress | None,
-) -> int:
-    """Every change in time order, each through its service method at its moment."""
+    sharing: _SharingRun,
+) -> None:
+    """Every change in time order, each through its service method at its moment. Fills
+    ``sharing.child_ids`` and ``sharing.concern_ids`` (plan index -> id) as records are added."""
     events: list[tuple[datetime, int, str, int]] = []
     seq = 0
 
@@ -760,11 +1582,13 @@ def _run_events(
         plan(p.action_at, "action", p.index)
         plan(p.done_at, "done", p.index)
         plan(p.close_at, "close", p.index)
+    for when, kind, index in sharing.events():
+        plan(when, kind, index)
     heapq.heapify(events)
     manager, dsl = sessions[MANAGER.username], sessions[DSL_USERNAME]
-    child_ids: dict[int, int] = {}
+    child_ids = sharing.child_ids
     carer_ids: dict[int, list[tuple[CarerId, CarerDetails]]] = {}
-    concern_ids: dict[int, int] = {}
+    concern_ids = sharing.concern_ids
     action_ids: dict[int, int] = {}
     total, done = len(events), 0
     while events:
@@ -848,10 +1672,11 @@ def _run_events(
             p = concern_plans[index]
             dsl.concerns.close(concern_ids[index], outcome=p.outcome)
             counts.add("concerns closed")
+        elif kind.startswith("share_"):
+            sharing.handle(kind, index)
         done += 1
         if progress is not None and (done % 2000 == 0 or done == total):
-            progress("children and concerns", done, total)
-    return child_ids[chosen]
+            progress("children, concerns and sharing decisions", done, total)
 
 
 def _side(index: int) -> str:

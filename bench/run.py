@@ -11,6 +11,10 @@ Measured here (the rest of the architecture page's targets arrive with the featu
   a concern, and the same reads on SQLCipher against plain SQLite. ``SHAREWISE_BENCH_CHILDREN`` and
   ``SHAREWISE_BENCH_CONCERNS`` make the dataset smaller for a quick check (the report says so);
   the committed docs/benchmarks.md comes from the full 2,000 children and 50,000 concerns;
+- the information-sharing decision log on the same dataset (``bench/sharing.py``; the dataset holds
+  10,000 decisions, ``SHAREWISE_BENCH_DECISIONS`` for fewer): the DSL's queue searched as you type,
+  opening a decision, the queue with nothing typed, a child's decisions, and the same reads on
+  SQLCipher against plain SQLite. The dataset is built once and measured by both;
 - start-up: the program's first window against a bare PySide6 window (``bench/startup.py``).
 
 Each figure is the median of repeated runs with its spread. Timings never go into unit tests.
@@ -40,7 +44,8 @@ from app.vault import kdf, migrations
 from app.vault.database import Database
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
-from bench import records
+from bench import records, sharing
+from bench.dataset import build_dataset
 from bench.startup import bench_startup, report_lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,8 +167,20 @@ def main() -> None:
         overhead_times = bench_sign_in(folder / "minimal", kdf.CHEAP_FOR_TESTS, repeats=50)
         cipher_writes, cipher_reads = bench_storage(folder, encrypted=True)
         plain_writes, plain_reads = bench_storage(folder, encrypted=False)
-    print("Children's records and the concern log: building the 10-year dataset...", file=sys.stderr)
-    records_result = records.run()
+    print("Building the 10-year dataset (children, concerns, sharing decisions)...", file=sys.stderr)
+    children, concerns = records.dataset_size()
+    with tempfile.TemporaryDirectory(prefix="sharewise-bench-") as temp:
+        info = build_dataset(
+            Path(temp) / "vault",
+            children=children,
+            concerns=concerns,
+            decisions=sharing.dataset_decisions(children),
+            progress=records.print_progress,
+        )
+        print("Measuring children's records and the concern log...", file=sys.stderr)
+        records_result = records.bench_records(info, Path(temp))
+        print("Measuring the information-sharing decisions...", file=sys.stderr)
+        sharing_result = sharing.bench_sharing(info, Path(temp) / "sharing")
     startup = bench_startup()
     version = sqlcipher3.connect(":memory:").execute("PRAGMA cipher_version").fetchone()[0]
     write_ratio = statistics.median(cipher_writes) / statistics.median(plain_writes)
@@ -213,6 +230,7 @@ def main() -> None:
         "the children and concern reads in the next section are mostly SQL.",
         "",
         *records.report_lines(records_result),
+        *sharing.report_lines(sharing_result),
         *report_lines(startup),
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")
