@@ -25,12 +25,13 @@ from enum import StrEnum
 from typing import Any, NewType
 
 from app import children, names, usernames, validation
+from app import staff as staff_module
 from app.audit import AuditAction
 from app.children import ChildId
 from app.clock import from_text, local_today, to_text
 from app.concerns import FUTURE_TOLERANCE, ConcernId
 from app.errors import NotFound, PermissionDenied, ValidationError, WrongPassword
-from app.policy import sharing_path
+from app.policy import permissions, sharing_path
 from app.policy.permissions import Action, Role, Scope
 from app.policy.sharing_path import (
     Answer,
@@ -593,7 +594,6 @@ class SharingService:
             raise ValidationError("received_at", "“When it came in” is in the future; please check the date.")
         urgency = _enum(Urgency, intake.urgency, "urgency", "Say how urgent it is.")
         org = _line(intake.requester_org, "requester_org", "Organisation")
-        org = org if org else ""
         who = _line(intake.requester_name, "requester_name", "Name")
         role = _line(intake.requester_role, "requester_role", "Role")
         contact = _line(intake.requester_contact, "requester_contact", "Contact details")
@@ -675,8 +675,6 @@ class SharingService:
         )
 
     def _concern_scope(self) -> Scope:
-        from app.policy import permissions
-
         found = permissions.scope(self._ctx.roles, Action.CONCERN_READ)
         return found if found is not None else Scope.OWN
 
@@ -1518,8 +1516,6 @@ class SharingService:
                 "backing",
                 "The backing must come from a second person: ask another manager or DSL to sign in here.",
             )
-        from app import staff as staff_module
-
         backer = staff_module.load(self._ctx.database, staff_id)
         if backer is None or not backer.roles & BACKING_ROLES:
             raise PermissionDenied(
