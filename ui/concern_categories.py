@@ -26,8 +26,8 @@ from app.concerns import Category
 from app.errors import NotFound, ValidationError
 from app.session import Session
 from ui import operations
-from ui.concern_forms import focus_field, note_edit
-from ui.form_parts import inline_message
+from ui.concern_forms import note_edit
+from ui.form_parts import focus_field, inline_message
 from ui.table_model import RecordTableModel
 
 

@@ -45,8 +45,8 @@ from app.errors import NotFound, PermissionDenied, ValidationError
 from app.session import Session
 from ui import operations
 from ui.drafts import KeepsDraft
-from ui.form_parts import confirm, inline_message, ok_cancel
-from ui.record_dialog import RecordDialog
+from ui.form_parts import confirm, focus_field, inline_message, ok_cancel
+from ui.record_dialog import RecordDialog, StepForm
 
 LOG_FORM = "concerns.log"
 LOG_FORM_TITLE = "Log a concern"
@@ -122,12 +122,6 @@ def note_edit(name: str, accessible: str, placeholder: str = "") -> QPlainTextEd
     edit.setMinimumHeight(60)
     edit.setMaximumHeight(NOTE_MAX_HEIGHT)
     return edit
-
-
-def focus_field(fields: Mapping[str, QWidget], field: str, fallback: QWidget | None = None) -> None:
-    widget = fields.get(field, fallback)
-    if widget is not None and widget.isEnabled():
-        widget.setFocus()
 
 
 def child_label(child: ChildSummary, today_: date) -> str:
@@ -890,7 +884,7 @@ class ConcernDialog(RecordDialog[Concern]):
 # --- the next steps on a concern ------------------------------------------------------------------
 
 
-class _StepDialog(QDialog, KeepsDraft):
+class _StepDialog(StepForm[Concern], KeepsDraft):
     """A small form for one change to a concern; the core's refusal is shown inside it.
 
     At lock it keeps a draft (the concern's id, what was chosen and what was typed) unless
@@ -912,27 +906,13 @@ class _StepDialog(QDialog, KeepsDraft):
         ok_text: str,
         on_done: Callable[[Concern], None],
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setWindowTitle(title)
+        super().__init__(parent, name=name, title=title, ok_text=ok_text, on_done=on_done)
         self._title = title  # no personal data: it names the draft when it is offered back
         self._session = session
         self.concern = concern
-        self._on_done = on_done
         self._finished = False  # saved or cancelled: nothing left to keep as a draft
         self.rejected.connect(self._cancelled)
-        self.form = QFormLayout()
-        self.message = inline_message(f"{name}Message")
-        self.buttons = ok_cancel(self, ok_text, self.submit)
-        self.fields: dict[str, QWidget] = {}
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
         self.resize(520, 360)
-
-    def work(self) -> Callable[[], Concern]:
-        raise NotImplementedError
 
     # --- drafts ---------------------------------------------------------------------------------
 
@@ -960,42 +940,9 @@ class _StepDialog(QDialog, KeepsDraft):
     def _cancelled(self) -> None:
         self._finished = True
 
-    def submit(self) -> None:
-        self.message.clear()
-        try:
-            work = self.work()
-        except ValidationError as error:
-            self._failed(error)
-            return
-        self.buttons.setEnabled(False)
-        operations.run(
-            self,
-            lambda _p: work(),
-            label="Saving…",
-            on_success=self._saved,
-            on_failure=self._failed,
-            on_done=lambda: self.buttons.setEnabled(True),
-        )
-
     def _saved(self, concern: Concern) -> None:
         self._finished = True
-        self.accept()
-        self._on_done(concern)
-
-    def _failed(self, error: BaseException) -> bool:
-        if isinstance(error, ValidationError):
-            self.message.setText(error.sentence)
-            focus_field(self.fields, error.field)
-            return True
-        if isinstance(error, NotFound):
-            self.message.setText(error.sentence)
-            return True
-        return False
-
-    def forget(self) -> None:
-        for edit in self.findChildren(QPlainTextEdit):
-            edit.clear()
-        self.message.clear()
+        super()._saved(concern)
 
 
 class AmendDialog(_StepDialog):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -82,3 +82,10 @@ def ok_cancel(dialog: QDialog, ok_text: str, on_ok: Callable[[], None]) -> QDial
     buttons.accepted.connect(on_ok)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def focus_field(fields: Mapping[str, QWidget], field: str, fallback: QWidget | None = None) -> None:
+    """Put the cursor in the field the core named in its refusal."""
+    widget = fields.get(field, fallback)
+    if widget is not None and widget.isEnabled():
+        widget.setFocus()

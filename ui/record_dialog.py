@@ -12,20 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+import shiboken6
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import NotFound, PermissionDenied, SharewiseError
+from app.errors import NotFound, PermissionDenied, SharewiseError, ValidationError
 from app.session import Session
 from ui import operations
-from ui.form_parts import inline_message
+from ui.form_parts import focus_field, inline_message, ok_cancel
 
 R = TypeVar("R")
 StepDialog = TypeVar("StepDialog", bound=QDialog)
@@ -108,4 +113,80 @@ class RecordDialog(QDialog, Generic[R]):
 
     def forget(self) -> None:
         self.view.clear()
+        self.message.clear()
+
+
+class StepForm(QDialog, Generic[R]):
+    """A small form for one change to a record (review a concern, mark a follow-up done ...).
+
+    ``work`` checks what was typed on the UI thread and returns the core call, which runs off it;
+    the record the core returns goes to ``on_done``. A refusal from the core is shown inside the
+    form, with the cursor in the field it names. Object names: ``name`` and ``{name}Message``.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        name: str,
+        title: str,
+        ok_text: str,
+        on_done: Callable[[R], None],
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self._on_done = on_done
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.message = inline_message(f"{name}Message")
+        self.buttons = ok_cancel(self, ok_text, self.submit)
+        self.fields: dict[str, QWidget] = {}
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def work(self) -> Callable[[], R]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.message.clear()
+        try:
+            work = self.work()
+        except SharewiseError as error:
+            self._failed(error)
+            return
+        self.buttons.setEnabled(False)
+        operations.run(
+            self,
+            lambda _p: work(),
+            label="Saving…",
+            on_success=self._saved,
+            on_failure=self._failed,
+            on_done=lambda: self.buttons.setEnabled(True) if shiboken6.isValid(self) else None,
+        )
+
+    def _saved(self, record: R) -> None:
+        if shiboken6.isValid(self):
+            self.accept()
+        self._on_done(record)
+
+    def _failed(self, error: BaseException) -> bool:
+        """Core refusals (a field, a record gone, a permission) are shown here; anything else
+        goes to the one error dialog."""
+        if not shiboken6.isValid(self) or not isinstance(error, SharewiseError):
+            return False
+        self.message.setText(error.sentence)
+        if isinstance(error, ValidationError):
+            focus_field(self.fields, error.field)
+        return True
+
+    def forget(self) -> None:
+        for edit in self.findChildren(QPlainTextEdit):
+            edit.clear()
+        for field in self.findChildren(QLineEdit):
+            field.clear()
+        for combo in self.findChildren(QComboBox):
+            combo.clear()
         self.message.clear()

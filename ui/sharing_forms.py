@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -65,7 +64,6 @@ from ui.concern_forms import (
     SEARCH_DELAY_MS,
     child_label,
     day_edit,
-    focus_field,
     from_qdate,
     from_qdatetime,
     moment_edit,
@@ -75,8 +73,7 @@ from ui.concern_forms import (
     to_qdatetime,
     today,
 )
-from ui.form_parts import inline_message, ok_cancel
-from ui.record_dialog import RecordDialog
+from ui.record_dialog import RecordDialog, StepForm
 
 INTAKE_FORM = "sharing.intake"
 DECIDE_FORM = "sharing.decide"  # the decision wizard's drafts (ui.sharing_wizard)
@@ -1203,7 +1200,7 @@ class ShareRecordDialog(RecordDialog[ShareRecord]):
 # --- the DSL's steps after the decision -------------------------------------------------------------
 
 
-class _ShareStep(QDialog):
+class _ShareStep(StepForm[ShareRecord]):
     """A small form for one change to a decided record; the core's refusal is shown inside it."""
 
     def __init__(
@@ -1217,64 +1214,10 @@ class _ShareStep(QDialog):
         ok_text: str,
         on_done: Callable[[ShareRecord], None],
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setWindowTitle(title)
+        super().__init__(parent, name=name, title=title, ok_text=ok_text, on_done=on_done)
         self._session = session
         self.record = record
-        self._on_done = on_done
-        self.form = QFormLayout()
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.message = inline_message(f"{name}Message")
-        self.buttons = ok_cancel(self, ok_text, self.submit)
-        self.fields: dict[str, QWidget] = {}
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
         self.resize(540, 380)
-
-    def work(self) -> Callable[[], ShareRecord]:
-        raise NotImplementedError
-
-    def submit(self) -> None:
-        self.message.clear()
-        try:
-            work = self.work()
-        except ValidationError as error:
-            self._failed(error)
-            return
-        self.buttons.setEnabled(False)
-        operations.run(
-            self,
-            lambda _p: work(),
-            label="Saving…",
-            on_success=self._saved,
-            on_failure=self._failed,
-            on_done=lambda: self.buttons.setEnabled(True) if alive(self) else None,
-        )
-
-    def _saved(self, record: ShareRecord) -> None:
-        if alive(self):
-            self.accept()
-        self._on_done(record)
-
-    def _failed(self, error: BaseException) -> bool:
-        if not alive(self) or not isinstance(error, SharewiseError):
-            return False
-        self.message.setText(error.sentence)
-        if isinstance(error, ValidationError):
-            focus_field(self.fields, error.field)
-        return True
-
-    def forget(self) -> None:
-        for edit in self.findChildren(QPlainTextEdit):
-            edit.clear()
-        for field in self.findChildren(QLineEdit):
-            field.clear()
-        for combo in self.findChildren(QComboBox):
-            combo.clear()
-        self.message.clear()
 
 
 class AddFollowUpDialog(_ShareStep):
