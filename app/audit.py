@@ -93,6 +93,14 @@ class AuditAction(StrEnum):
     TRANSFER_SENT = "transfer.sent"
     TRANSFER_RECEIVED = "transfer.received"
     TRANSFERS_LISTED = "transfer.listed"
+    CONSENT_KIND_ADDED = "consent.kind_added"
+    CONSENT_KIND_CHANGED = "consent.kind_changed"
+    CONSENT_RECORDED = "consent.recorded"
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    CONSENT_FORM_ATTACHED = "consent.form_attached"
+    CONSENT_FORM_OPENED = "consent.form_opened"
+    CONSENT_FORM_REMOVED = "consent.form_removed"
+    LOGO_CHANGED = "settings.logo_changed"
 
     @property
     def label(self) -> str:
@@ -165,6 +173,14 @@ ACTION_LABELS: Mapping[AuditAction, str] = {
     AuditAction.TRANSFER_SENT: "Child protection file sent on",
     AuditAction.TRANSFER_RECEIVED: "Receipt of file confirmed",
     AuditAction.TRANSFERS_LISTED: "File transfers listed",
+    AuditAction.CONSENT_KIND_ADDED: "Kind of consent added",
+    AuditAction.CONSENT_KIND_CHANGED: "Kind of consent changed",
+    AuditAction.CONSENT_RECORDED: "Consent recorded",
+    AuditAction.CONSENT_WITHDRAWN: "Consent withdrawn",
+    AuditAction.CONSENT_FORM_ATTACHED: "Signed form attached",
+    AuditAction.CONSENT_FORM_OPENED: "Signed form opened",
+    AuditAction.CONSENT_FORM_REMOVED: "Signed form removed",
+    AuditAction.LOGO_CHANGED: "Logo for printed forms changed",
 }
 
 

@@ -406,7 +406,7 @@ def _day(text: Any) -> date | None:
     return None if text is None else date.fromisoformat(str(text))
 
 
-def _summary(row: Any) -> ChildSummary:
+def summary(row: Any) -> ChildSummary:
     return ChildSummary(
         id=ChildId(int(row["id"])),
         legal_name=str(row["legal_name"]),
@@ -420,7 +420,7 @@ def _summary(row: Any) -> ChildSummary:
     )
 
 
-_SUMMARY_SQL = (
+SUMMARY_SQL = (
     "SELECT c.id, c.legal_name, c.known_as, c.date_of_birth, c.room, c.key_worker_id, "
     "s.full_name AS key_worker_name, c.start_date, c.leaving_date FROM child c "
     "LEFT JOIN staff s ON s.id = c.key_worker_id"
@@ -451,6 +451,41 @@ def reindex(tx: Database, child_id: int) -> None:
     )
     text = " ".join([row["legal_name"], row["known_as"], *(r["full_name"] for r in carers)])
     tx.execute("INSERT INTO child_search (rowid, names) VALUES (?, ?)", (child_id, names.fold(text)))
+
+
+def carers_of(db: Database, child_id: int) -> tuple[Carer, ...]:
+    """A child's carers in full, with whom each one's details are withheld from. Callers redact
+    (``redact_for``) before anything reaches a screen or a page."""
+    rows = db.query(
+        "SELECT k.*, cc.relationship, cc.parental_responsibility, cc.lives_with, "
+        "(SELECT count(*) FROM child_carer o WHERE o.carer_id = k.id AND o.child_id <> ?) AS others "
+        "FROM carer k JOIN child_carer cc ON cc.carer_id = k.id WHERE cc.child_id = ? ORDER BY k.id",
+        (child_id, child_id),
+    )
+    withheld: dict[int, list[CarerId]] = {}
+    ids = [int(r["id"]) for r in rows]
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for w in db.query(
+            f"SELECT carer_id, from_carer_id FROM carer_withheld WHERE carer_id IN ({marks})",  # noqa: S608
+            ids,
+        ):
+            withheld.setdefault(int(w["carer_id"]), []).append(CarerId(int(w["from_carer_id"])))
+    return tuple(
+        Carer(
+            id=CarerId(int(r["id"])),
+            full_name=str(r["full_name"]),
+            relationship=str(r["relationship"]),
+            parental_responsibility=bool(r["parental_responsibility"]),
+            lives_with=bool(r["lives_with"]),
+            address=str(r["address"]),
+            phone=str(r["phone"]),
+            email=str(r["email"]),
+            withheld_from=tuple(sorted(withheld.get(int(r["id"]), []))),
+            other_children=int(r["others"]),
+        )
+        for r in rows
+    )
 
 
 def child_exists(database: Database, child_id: int) -> bool:
@@ -545,8 +580,8 @@ class ChildrenService:
         if room:
             where.append("c.room = ?")
             params.append(room)
-        sql = _SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
-        rows = [_summary(r) for r in self._ctx.database.query(sql, params)]
+        sql = SUMMARY_SQL + (" WHERE " + " AND ".join(where) if where else "")
+        rows = [summary(r) for r in self._ctx.database.query(sql, params)]
         rows.sort(key=lambda c: names.sort_key(c.known_as or c.legal_name))
         return rows if limit is None else rows[:limit]
 
@@ -635,39 +670,9 @@ class ChildrenService:
         )
 
     def _carers(self, db: Database, child_id: int, may_family: bool) -> tuple[Carer, ...]:
-        rows = db.query(
-            "SELECT k.*, cc.relationship, cc.parental_responsibility, cc.lives_with, "
-            "(SELECT count(*) FROM child_carer o WHERE o.carer_id = k.id AND o.child_id <> ?) AS others "
-            "FROM carer k JOIN child_carer cc ON cc.carer_id = k.id WHERE cc.child_id = ? ORDER BY k.id",
-            (child_id, child_id),
-        )
-        withheld: dict[int, list[CarerId]] = {}
-        ids = [int(r["id"]) for r in rows]
-        if ids:
-            marks = ",".join("?" * len(ids))
-            for w in db.query(
-                f"SELECT carer_id, from_carer_id FROM carer_withheld WHERE carer_id IN ({marks})",  # noqa: S608
-                ids,
-            ):
-                withheld.setdefault(int(w["carer_id"]), []).append(CarerId(int(w["from_carer_id"])))
-        carers = []
-        for r in rows:
-            hidden_from = tuple(sorted(withheld.get(int(r["id"]), [])))
-            carer = Carer(
-                id=CarerId(int(r["id"])),
-                full_name=str(r["full_name"]),
-                relationship=str(r["relationship"]),
-                parental_responsibility=bool(r["parental_responsibility"]),
-                lives_with=bool(r["lives_with"]),
-                address=str(r["address"]),
-                phone=str(r["phone"]),
-                email=str(r["email"]),
-                withheld_from=hidden_from,
-                other_children=int(r["others"]),
-            )
-            carers.append(carer)
+        carers = carers_of(db, child_id)
         if may_family:
-            return tuple(carers)
+            return carers
         # Staff without the family permission never see a withheld carer's details on screen:
         # they cannot know who is standing at the desk.
         return redact_for(carers, None)

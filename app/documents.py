@@ -8,7 +8,7 @@ logged separately from printing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 from app.audit import AuditAction
@@ -23,6 +23,10 @@ class DocumentKind(StrEnum):
     CHRONOLOGY = "chronology"
     CHRONOLOGY_CODED = "chronology_coded"
     DECISION_RECORD = "decision_record"
+    FAMILY_FORMS = "family_forms"  # registration declaration, consent forms and notice for a family
+    BLANK_FORMS = "blank_forms"  # the same forms with nothing filled in, for new families
+    PRIVACY_NOTICE = "privacy_notice"
+    SIGNED_FORM = "signed_form"  # a scanned form, printed again from the record
 
 
 # Who may print or save each kind: the same permission as seeing what it holds.
@@ -31,6 +35,10 @@ REQUIRES: Mapping[DocumentKind, Action] = {
     DocumentKind.CHRONOLOGY: Action.CONCERN_REVIEW,
     DocumentKind.CHRONOLOGY_CODED: Action.CONCERN_REVIEW,
     DocumentKind.DECISION_RECORD: Action.SHARING_DECIDE,
+    DocumentKind.FAMILY_FORMS: Action.CHILD_EDIT,
+    DocumentKind.BLANK_FORMS: Action.CHILD_READ,
+    DocumentKind.PRIVACY_NOTICE: Action.CHILD_READ,
+    DocumentKind.SIGNED_FORM: Action.CHILD_READ,
 }
 
 
@@ -40,18 +48,34 @@ class DocumentService:
     def __init__(self, context: SessionContext) -> None:
         self._ctx = context
 
-    def _record(self, action: AuditAction, kind: DocumentKind, pages: int, about: Subject | None) -> None:
+    def _record(
+        self,
+        action: AuditAction,
+        kind: DocumentKind,
+        pages: int,
+        about: Subject | None,
+        batch: Sequence[Subject],
+    ) -> None:
         self._ctx.require(REQUIRES[kind])
         detail: dict[str, object] = {"kind": kind.value, "pages": pages}
+        subjects = [about] if about is not None else list(batch)
         with self._ctx.transaction() as tx:
-            if about is None:
+            if not subjects:
                 self._ctx.audit(tx, action, "document", kind.value, detail)
-            else:
-                self._ctx.audit(tx, action, about[0], about[1], detail)
+            # A batch (forms for a whole room) is one entry per child, so each child's audit
+            # trail shows that their details were printed.
+            for subject_type, subject_id in subjects:
+                extra = {"batch": len(subjects)} if batch else {}
+                self._ctx.audit(tx, action, subject_type, subject_id, {**detail, **extra})
 
-    def printed(self, kind: DocumentKind, *, pages: int, about: Subject | None = None) -> None:
-        """``about`` names what the document is about, e.g. ``("child", 12)``, for the audit log."""
-        self._record(AuditAction.DOCUMENT_PRINTED, kind, pages, about)
+    def printed(
+        self, kind: DocumentKind, *, pages: int, about: Subject | None = None, batch: Sequence[Subject] = ()
+    ) -> None:
+        """``about`` names what the document is about, e.g. ``("child", 12)``, for the audit log;
+        ``batch`` names each child of a batch instead."""
+        self._record(AuditAction.DOCUMENT_PRINTED, kind, pages, about, batch)
 
-    def saved(self, kind: DocumentKind, *, pages: int, about: Subject | None = None) -> None:
-        self._record(AuditAction.DOCUMENT_SAVED, kind, pages, about)
+    def saved(
+        self, kind: DocumentKind, *, pages: int, about: Subject | None = None, batch: Sequence[Subject] = ()
+    ) -> None:
+        self._record(AuditAction.DOCUMENT_SAVED, kind, pages, about, batch)

@@ -18,9 +18,11 @@ from app.audit import AuditAction
 from app.children import ChildrenService
 from app.chronology import ChronologyService
 from app.concerns import ConcernService
+from app.consents import ConsentService
 from app.documents import DocumentService
 from app.drafts import DraftForm, DraftService
 from app.errors import ValidationError, WrongPassword
+from app.forms import FormService
 from app.parent_contacts import ParentContactService
 from app.policy import permissions
 from app.policy.permissions import Action, Role
@@ -62,6 +64,8 @@ class Session:
         self.chronology = ChronologyService(context)
         self.sharing = SharingService(context)
         self.transfers = TransferService(context)
+        self.consents = ConsentService(context)
+        self.forms = FormService(context, self.settings)
 
     @property
     def me(self) -> Staff:

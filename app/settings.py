@@ -18,6 +18,7 @@ from app import validation
 from app.audit import AuditAction
 from app.errors import ValidationError
 from app.policy.permissions import Action
+from app.policy.retention import DEFAULT_RULES, MAX_MONTHS, MIN_MONTHS, RecordKind, RetentionRule
 from app.session_context import SessionContext
 from app.vault.database import Database
 
@@ -75,6 +76,7 @@ def _flag(key: str, label: str, default: bool, editable: bool = True) -> Setting
     return Setting(key, label, default, clean, editable)
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URN = re.compile(r"(?:EY|ey)?\d{6,7}")
 _PHONE = re.compile(r"\+?[0-9 ()\-]{7,24}")
 
@@ -93,7 +95,18 @@ PROVIDER_PHONE = _text(
     limit=24,
     pattern=(_PHONE, "A phone number has digits, spaces and brackets only, e.g. 01632 960 123."),
 )
+PROVIDER_EMAIL = _text(
+    "provider.email",
+    "Email address",
+    limit=254,
+    pattern=(_EMAIL, "That does not look like an email address; it should be like office@example.org.uk."),
+)
 AUTO_LOCK_MINUTES = _int("security.auto_lock_minutes", "Lock the screen after (minutes)", 5, 1, 15)
+# How long each kind of record is kept, in months (the privacy notice prints these).
+RETENTION: Mapping[RecordKind, Setting[int]] = {
+    rule.kind: _int(f"retention.{rule.kind.value}.months", rule.label, rule.months, MIN_MONTHS, MAX_MONTHS)
+    for rule in DEFAULT_RULES
+}
 DEMO_VAULT = _flag("vault.demo", "Demo vault with fictional data", False, editable=False)
 
 ALL: tuple[Setting[Any], ...] = (
@@ -102,7 +115,9 @@ ALL: tuple[Setting[Any], ...] = (
     PROVIDER_ADDRESS,
     PROVIDER_DSL_NAME,
     PROVIDER_PHONE,
+    PROVIDER_EMAIL,
     AUTO_LOCK_MINUTES,
+    *RETENTION.values(),
     DEMO_VAULT,
 )
 BY_KEY: Mapping[str, Setting[Any]] = {s.key: s for s in ALL}
@@ -117,6 +132,7 @@ class ProviderProfile:
     address: str = ""
     dsl_name: str = ""
     phone: str = ""
+    email: str = ""
 
     def as_settings(self) -> dict[Setting[Any], object]:
         return {
@@ -125,6 +141,7 @@ class ProviderProfile:
             PROVIDER_ADDRESS: self.address,
             PROVIDER_DSL_NAME: self.dsl_name,
             PROVIDER_PHONE: self.phone,
+            PROVIDER_EMAIL: self.email,
         }
 
 
@@ -165,6 +182,13 @@ class SettingsService:
             address=self.get(PROVIDER_ADDRESS),
             dsl_name=self.get(PROVIDER_DSL_NAME),
             phone=self.get(PROVIDER_PHONE),
+            email=self.get(PROVIDER_EMAIL),
+        )
+
+    def retention_rules(self) -> tuple[RetentionRule, ...]:
+        """The retention rules with the periods the manager set (the defaults until then)."""
+        return tuple(
+            RetentionRule(rule.kind, rule.basis, self.get(RETENTION[rule.kind])) for rule in DEFAULT_RULES
         )
 
     def update(self, changes: Mapping[Setting[Any], object]) -> None:
