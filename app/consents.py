@@ -703,6 +703,7 @@ class ConsentService:
         form: bytes | None = None,
     ) -> Consent:
         """One action: the carer takes back consent they gave. The earlier answer stays in the history."""
+        self._ctx.require(Action.CHILD_EDIT)
         consent = self.get(consent_id)
         self._require_edit(consent.child_id)
         if consent.carer_id is None:
@@ -782,6 +783,7 @@ class ConsentService:
 
     def attach_form(self, consent_id: int, data: bytes) -> FormInfo:
         """Keep the signed form for the latest answer (it came back after the answer was typed in)."""
+        self._ctx.require(Action.CHILD_EDIT)
         consent = self.get(consent_id)
         self._require_edit(consent.child_id)
         form = check_scan(data)
@@ -831,12 +833,13 @@ class ConsentService:
         """Take away a scan attached by mistake (another family's form, the wrong page). The
         manager or DSL only. The scan's bytes go; that it was there, who removed it and why stay
         in the consent's history (not in the audit log, which is never destroyed)."""
-        scope = self._ctx.require(Action.CHILD_EDIT)
-        if scope is not Scope.ALL:
+        try:
+            self._ctx.require(Action.CHILD_FAMILY)  # the manager and DSL, who see the whole family
+        except PermissionDenied:
             raise PermissionDenied(
                 "Only the manager or DSL can remove a scanned form. Ask them if the wrong file was attached.",
-                action=Action.CHILD_EDIT.value,
-            )
+                action=Action.CHILD_FAMILY.value,
+            ) from None
         row = self._form_row(form_id)
         why = validation.text(
             reason, field="reason", label="Why it is removed", limit=NOTE_LIMIT, multiline=True

@@ -16,6 +16,7 @@ import pytest
 
 from app.children import CarerDetails, ChildDetails, ContactDetails, ProfessionalDetails, VisitDetails
 from app.concerns import NewConcern
+from app.consents import ConsentDetails, KindDetails
 from app.documents import DocumentKind
 from app.errors import PermissionDenied, ValidationError
 from app.parent_contacts import ContactKind, NewParentContact
@@ -104,6 +105,8 @@ class World:
     followup_id: int
     transfer_id: int
     own_share_id: int | None  # opened by the person, when their role may open one
+    consent_id: int  # the mother's registration declaration, given on a signed form
+    form_id: int  # the scan of that form
 
     def readable_concern(self) -> int:
         return self.own_concern_id or self.concern_id
@@ -344,6 +347,70 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
     (Action.SHARING_DECIDE, "transfers.waiting", lambda w: w.session.transfers.waiting()),
     (Action.SHARING_DECIDE, "transfers.for_child", lambda w: w.session.transfers.for_child(w.child_id)),
     (Action.SHARING_DECIDE, "transfers.overdue_count", lambda w: w.session.transfers.overdue_count()),
+    # Consents and printed forms: read like the child's record, recorded like a change to it.
+    (Action.CHILD_READ, "consents.kinds", lambda w: w.session.consents.kinds()),
+    (Action.CHILD_READ, "consents.for_child", lambda w: w.session.consents.for_child(w.child_id)),
+    (Action.CHILD_READ, "consents.get", lambda w: w.session.consents.get(w.consent_id)),
+    (Action.CHILD_READ, "consents.history", lambda w: w.session.consents.history(w.consent_id)),
+    (Action.CHILD_READ, "consents.open_form", lambda w: w.session.consents.open_form(w.form_id)),
+    (Action.CHILD_READ, "consents.gaps", lambda w: w.session.consents.gaps()),
+    (Action.CHILD_READ, "consents.given_for", lambda w: w.session.consents.given_for([w.child_id])),
+    (Action.CHILD_READ, "forms.branding", lambda w: w.session.forms.branding()),
+    (Action.CHILD_READ, "forms.privacy_facts", lambda w: w.session.forms.privacy_facts()),
+    (Action.CHILD_READ, "forms.kinds", lambda w: w.session.forms.kinds()),
+    (
+        Action.CHILD_READ,
+        "documents.printed(blank forms)",
+        lambda w: w.session.documents.printed(DocumentKind.BLANK_FORMS, pages=4),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "consents.record",
+        lambda w: w.session.consents.record(
+            w.child_id, w.carer_ids[1], 3, ConsentDetails("requested", SEEN.date())
+        ),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "consents.withdraw",
+        lambda w: w.session.consents.withdraw(w.consent_id, on=SEEN.date(), how="in_writing"),
+    ),
+    (
+        Action.CHILD_EDIT,
+        "consents.attach_form",
+        lambda w: w.session.consents.attach_form(w.consent_id, b"%PDF-1.4 second page"),
+    ),
+    (Action.CHILD_EDIT, "forms.family", lambda w: w.session.forms.family(w.child_id, w.carer_ids[1])),
+    (Action.CHILD_EDIT, "forms.families", lambda w: w.session.forms.families([w.child_id])),
+    (Action.CHILD_EDIT, "forms.starters", lambda w: w.session.forms.starters(room="Acorns")),
+    (
+        Action.CHILD_EDIT,
+        "documents.printed(family forms)",
+        lambda w: w.session.documents.printed(
+            DocumentKind.FAMILY_FORMS, pages=4, batch=[("child", w.child_id)]
+        ),
+    ),
+    (
+        Action.CHILD_FAMILY,
+        "consents.remove_form",
+        lambda w: w.session.consents.remove_form(w.form_id, "Another family's form"),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "consents.add_kind",
+        lambda w: w.session.consents.add_kind(KindDetails("Photographs", "Photos for our displays.")),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "consents.update_kind",
+        lambda w: w.session.consents.update_kind(3, KindDetails("Moving on", "Summaries to the school.")),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "consents.set_kind_active",
+        lambda w: w.session.consents.set_kind_active(3, False),
+    ),
+    (Action.SETTINGS_MANAGE, "forms.set_logo", lambda w: w.session.forms.set_logo(None)),
 ]
 
 
@@ -445,6 +512,13 @@ def _world(made: VaultUnderTest, role: Role) -> World:
     transfer = manager.transfers.record_sent(
         child.id, receiving_setting="St Mary's", sent_how="By hand", sent_on=SEEN.date()
     )
+    consent = manager.consents.record(
+        child.id,
+        child.carers[0].id,
+        1,
+        ConsentDetails("given", SEEN.date(), "signed_form", form=b"%PDF-1.4 signed declaration"),
+    )
+    form_id = manager.consents.history(consent.id)[0].forms[0].id
     made.session.close()
     session = made.vault.sign_in("Дмитрий", PASSWORD)
     assert session.roles == frozenset({role})
@@ -472,6 +546,8 @@ def _world(made: VaultUnderTest, role: Role) -> World:
         int(final.followups[0].id),
         int(transfer.id),
         own_share,
+        int(consent.id),
+        int(form_id),
     )
 
 
