@@ -933,8 +933,9 @@ class ConsentService:
 
     # --- for other services -------------------------------------------------------------------
 
-    def given_for(self, child_ids: Iterable[int]) -> list[Consent]:
-        """Consents in force for these children (the sharing decision's consent question)."""
+    def answers_for(self, child_ids: Iterable[int]) -> list[Consent]:
+        """What the carers of these children have answered (given, refused or withdrawn), for the
+        consent question of a sharing decision: a refusal or withdrawal matters there as much."""
         self._ctx.require(Action.CHILD_READ)
         ids = sorted(set(child_ids))
         if not ids:
@@ -945,8 +946,8 @@ class ConsentService:
         return [
             _consent(r, kinds)
             for r in db.query(
-                f"{_CONSENT_SQL} WHERE c.child_id IN ({marks}) AND c.status = 'given' ORDER BY c.child_id, "
-                f"c.kind_id",
+                f"{_CONSENT_SQL} WHERE c.child_id IN ({marks}) AND c.status <> 'requested' "
+                "ORDER BY c.child_id, c.kind_id, c.id",
                 ids,
             )
         ]

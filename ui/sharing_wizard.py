@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.consents import Consent
 from app.drafts import DraftForm
 from app.errors import (
     AccountLocked,
@@ -342,6 +343,11 @@ class QuestionPage(QWidget):
         layout.addWidget(self.advice)
         self.reason_label: QLabel | None = None
         self.reason: QPlainTextEdit | None = None
+        # What the family has already said, from the consents on record (consent question only).
+        self.on_record = _wrapped("", f"consentsOnRecord_{question.value}")
+        self.on_record.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.on_record.setVisible(False)
+        layout.addWidget(self.on_record)
         if question is Question.CONSENT:
             self.reason_label = _wrapped(CONSENT_REASON_LABEL, "consentReasonLabel")
             self.reason = note_edit(
@@ -381,6 +387,25 @@ class QuestionPage(QWidget):
 
     def reason_text(self) -> str:
         return "" if self.reason is None else self.reason.toPlainText()
+
+    def show_on_record(self, record: ShareRecord, consents: Sequence[Consent]) -> None:
+        """List the consents the carers have given, refused or withdrawn for these children, so
+        the answer to the consent question starts from what is on record."""
+        if self.question is not Question.CONSENT:
+            return
+        names = {c.id: c.name for c in record.children}
+        lines = [
+            f"{names.get(c.child_id, '')}: {c.kind.name}"
+            + (f" ({c.agencies})" if c.agencies else "")
+            + f" — {c.carer_name}: {c.summary}"
+            for c in consents
+        ]
+        if not lines:
+            text = "No consent is recorded for the children in this request."
+        else:
+            text = "Consents on record:\n" + "\n".join(f"• {line}" for line in lines)
+        self.on_record.setText(text)
+        self.on_record.setVisible(True)
 
     def first_radio(self) -> QRadioButton:
         return next(iter(self.radios.values()))
@@ -1304,16 +1329,19 @@ class DecisionWizard(QDialog, KeepsDraft):
         sharing = self._session.sharing
         share_id = self.share_id
 
-        def work() -> tuple[ShareRecord, list[ItemChoice], bool]:
+        consents = self._session.consents
+
+        def work() -> tuple[ShareRecord, list[ItemChoice], bool, list[Consent]]:
             record = sharing.get(share_id)
             if record.final or not record.may_decide:
-                return record, [], False
-            return record, sharing.item_choices(share_id), sharing.may_consult_instead()
+                return record, [], False, []
+            on_record = consents.answers_for([c.id for c in record.children])
+            return record, sharing.item_choices(share_id), sharing.may_consult_instead(), on_record
 
         self._run(work, "Opening the request…", self._loaded, self._load_failed)
 
-    def _loaded(self, result: tuple[ShareRecord, list[ItemChoice], bool]) -> None:
-        record, choices, consult_instead = result
+    def _loaded(self, result: tuple[ShareRecord, list[ItemChoice], bool, list[Consent]]) -> None:
+        record, choices, consult_instead, on_record = result
         if record.final:
             self._refuse(FINALISED)
             return
@@ -1326,6 +1354,7 @@ class DecisionWizard(QDialog, KeepsDraft):
         self.request_label.setText(request_words(record))
         self._show_progress(record)
         self.consent_page.reason.setPlainText(record.consent_reason)  # type: ignore[union-attr]
+        self.consent_page.show_on_record(record, on_record)
         fields, self._fields = self._fields, None
         wanted = fields.get("page", "") if fields else ""
         if fields and wanted in page_sequence(record.outcome):

@@ -365,16 +365,20 @@ def test_gaps_list_what_is_missing_for_children_on_roll(made_vault: VaultUnderTe
     }
 
 
-def test_given_for_lists_consents_in_force_for_the_sharing_decision(made_vault: VaultUnderTest) -> None:
+def test_answers_for_list_what_carers_said_for_the_sharing_decision(made_vault: VaultUnderTest) -> None:
     s = made_vault.session
     child, mum, _gran = family(s)
     needs = kind_id(s, KindCode.ADDITIONAL_NEEDS)
+    transition = kind_id(s, KindCode.TRANSITION)
     s.consents.record(child, mum, needs, given(agencies="Health visiting"))
-    s.consents.record(
-        child, mum, kind_id(s, KindCode.TRANSITION), ConsentDetails("refused", TODAY, "in_writing")
-    )
-    assert [(c.kind.id, c.agencies) for c in s.consents.given_for([child])] == [(needs, "Health visiting")]
-    assert s.consents.given_for([]) == []
+    s.consents.record(child, mum, transition, ConsentDetails("refused", TODAY, "in_writing"))
+    s.consents.record(child, mum, kind_id(s, KindCode.REGISTRATION), ConsentDetails("requested", TODAY))
+    answers = [(c.kind.id, c.status, c.agencies) for c in s.consents.answers_for([child])]
+    assert answers == [
+        (needs, ConsentStatus.GIVEN, "Health visiting"),
+        (transition, ConsentStatus.REFUSED, ""),
+    ]  # a request is not an answer
+    assert s.consents.answers_for([]) == []
 
 
 @pytest.mark.parametrize(

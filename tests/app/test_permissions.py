@@ -354,7 +354,7 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
     (Action.CHILD_READ, "consents.history", lambda w: w.session.consents.history(w.consent_id)),
     (Action.CHILD_READ, "consents.open_form", lambda w: w.session.consents.open_form(w.form_id)),
     (Action.CHILD_READ, "consents.gaps", lambda w: w.session.consents.gaps()),
-    (Action.CHILD_READ, "consents.given_for", lambda w: w.session.consents.given_for([w.child_id])),
+    (Action.CHILD_READ, "consents.answers_for", lambda w: w.session.consents.answers_for([w.child_id])),
     (Action.CHILD_READ, "forms.branding", lambda w: w.session.forms.branding()),
     (Action.CHILD_READ, "forms.privacy_facts", lambda w: w.session.forms.privacy_facts()),
     (Action.CHILD_READ, "forms.kinds", lambda w: w.session.forms.kinds()),

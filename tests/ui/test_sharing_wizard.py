@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.audit import AuditAction, AuditFilter
-from app.children import ChildDetails
+from app.children import CarerDetails, ChildDetails
 from app.concerns import NewConcern
+from app.consents import ConsentDetails, KindCode
 from app.policy.permissions import Role
 from app.policy.sharing_path import QUESTIONS, Answer, LawfulBasis, Question, SpecialCondition, Verdict
 from app.session import Session
@@ -608,3 +609,36 @@ def test_the_lock_keeps_the_page_being_typed_but_never_the_backers_password(
     assert kept.fields["share_id"] == str(share_id) and kept.fields["page"] == "backing"
     assert kept.fields["backer_username"] == "dmitry"
     assert DMITRY_PASSWORD not in json.dumps(dict(kept.fields), ensure_ascii=False)
+
+
+def test_the_consent_question_shows_what_the_family_said_on_record(
+    made_vault: VaultUnderTest, qtbot: QtBot, open_wizard: Callable[..., DecisionWizard]
+) -> None:
+    session = made_vault.session
+    kid = add_child(session, "Αλέξανδρος Νικολάου")
+    mum = session.children.add_carer(kid, CarerDetails("Ελένη Νικολάου", "Mother", True, True)).carers[0].id
+    kinds = {k.code: k.id for k in session.consents.kinds()}
+    session.consents.record(
+        kid,
+        mum,
+        kinds[KindCode.ADDITIONAL_NEEDS],
+        ConsentDetails("given", "2026-08-20", "signed_form", agencies="Area SENCO"),
+    )
+    session.consents.record(
+        kid, mum, kinds[KindCode.TRANSITION], ConsentDetails("refused", "2026-08-21", "in_writing")
+    )
+    share_id = int(telephone_request(made_vault, kid, ()).id)
+    wizard = open_wizard(session, share_id)
+    for question in (Question.PURPOSE, Question.IDENTIFIABLE, Question.CONFIDENTIAL, Question.CHILD_AT_RISK):
+        answer(qtbot, wizard, question, Answer.YES if question is not Question.CHILD_AT_RISK else Answer.NO)
+    assert page(wizard) == "questionPage_consent"
+    shown = text_of(wizard, "consentsOnRecord_consent")
+    assert (
+        "Sharing information about additional needs (Area SENCO) — Ελένη Νικολάου: Given (signed form)"
+        in shown
+    )
+    assert (
+        "Passing on development summaries — Ελένη Νικολάου: Refused (letter or email) on 21 August 2026"
+        in shown
+    )
+    assert not wizard.questions[Question.PURPOSE].on_record.isVisible()
