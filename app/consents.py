@@ -112,6 +112,7 @@ class ScannedForm:
 
     data: bytes = field(repr=False)
     media_type: str
+    child_id: ChildId | None = None  # whose form it is (set when read back from the vault)
 
 
 @dataclass(frozen=True)
@@ -827,7 +828,7 @@ class ConsentService:
                 int(row["child_id"]),
                 {"consent": int(row["consent_id"]), "form": form_id},
             )
-        return ScannedForm(bytes(row["data"]), str(row["media_type"]))
+        return ScannedForm(bytes(row["data"]), str(row["media_type"]), ChildId(int(row["child_id"])))
 
     def remove_form(self, form_id: int, reason: str) -> None:
         """Take away a scan attached by mistake (another family's form, the wrong page). The

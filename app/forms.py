@@ -17,10 +17,10 @@ from datetime import date
 
 from app import children, names, validation
 from app.audit import AuditAction
-from app.children import GONE, CarerId, ChildId, ChildSummary, raise_not_key_worker, redact_for
+from app.children import GONE, CarerId, ChildId, ChildSummary, redact_for
 from app.clock import local_today
 from app.consents import ConsentKind, ConsentStatus, all_kinds, media_type_of
-from app.errors import NotFound, ValidationError
+from app.errors import NotFound, PermissionDenied, ValidationError
 from app.policy.permissions import ROLE_LABELS, Action, Role, Scope
 from app.policy.retention import RetentionRule
 from app.session_context import SessionContext
@@ -217,7 +217,10 @@ class FormService:
         if row is None:
             raise NotFound(GONE)
         if scope is Scope.OWN and row["key_worker_id"] != self._ctx.actor.id:
-            raise_not_key_worker()
+            raise PermissionDenied(
+                "You can print forms for your own key children only. Ask the manager or DSL to print them.",
+                action=Action.CHILD_EDIT.value,
+            )
 
     def family(self, child_id: int, carer_id: int) -> FamilyForms:
         """This child's details for forms addressed to ``carer_id``. Printing a family's forms is
