@@ -54,3 +54,15 @@ def local_today(clock: Clock) -> date:
     """Today's date on this PC's calendar (in England, an hour after UTC in summer), for due
     dates, review dates and "on roll": a review due today is due from local midnight."""
     return clock.now().astimezone().date()
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """``3 February 2023``: the same whatever the computer's language (``%B`` follows the
+    locale, which Qt sets from the desktop), with no leading zero."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

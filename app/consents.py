@@ -22,7 +22,7 @@ from typing import Any, NewType
 from app import children, names, validation
 from app.audit import AuditAction
 from app.children import GONE, CarerId, ChildId, raise_not_key_worker
-from app.clock import from_text, local_today, to_text
+from app.clock import from_text, local_today, long_date, to_text
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.policy.permissions import Action, Scope
 from app.session_context import SessionContext
@@ -285,10 +285,6 @@ class ConsentGap:
         return f"{self.kind_name} ({self.carer_name}): review due"
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def media_type_of(data: bytes) -> str | None:
     """What a scanned file is, from its first bytes (never from its name)."""
     if data.startswith(b"%PDF-"):
@@ -312,7 +308,7 @@ def check_scan(data: object) -> ScannedForm:
     if len(raw) > MAX_FORM_BYTES:
         raise ValidationError(
             "form",
-            f"That file is {len(raw) / 1024 / 1024:.0f} MB; the limit is {MAX_FORM_BYTES // 1024 // 1024} "
+            f"That file is {len(raw) / 1024 / 1024:.1f} MB; the limit is {MAX_FORM_BYTES // 1024 // 1024} "
             f"MB. "
             "Scan it in black and white or at a lower resolution, then try again.",
         )

@@ -25,6 +25,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
     TableStyle,
 )
 
+from app.clock import long_date
 from app.reports import fonts
 from app.reports.document import a4_document
 from app.settings import ProviderProfile
@@ -33,10 +34,6 @@ from app.vault.recovery_key import RecoveryKey
 TITLE = "Sharewise Recovery Sheet"
 DEMO_LINE = "DEMO — fictional data, not a real recovery key for a setting"
 GROUPS_PER_ROW = 4
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 _MARGIN = 18 * mm
 _INK = colors.HexColor("#1a1a1a")
 _MUTED = colors.HexColor("#555555")
@@ -51,7 +48,7 @@ def issued_date(moment: datetime) -> str:
     """
     if moment.tzinfo is not None:
         moment = moment.astimezone()
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return long_date(moment.date())
 
 
 def printable(text: str, font_name: str = fonts.SANS) -> str:
