@@ -44,7 +44,7 @@ from app.vault import kdf, migrations
 from app.vault.database import Database
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
-from bench import records, sharing
+from bench import forms, records, sharing
 from bench.dataset import build_dataset
 from bench.startup import bench_startup, report_lines
 
@@ -231,6 +231,7 @@ def main() -> None:
         "",
         *records.report_lines(records_result),
         *sharing.report_lines(sharing_result),
+        *forms.report_lines(forms.bench_forms()),
         *report_lines(startup),
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")
