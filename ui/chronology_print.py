@@ -1,5 +1,6 @@
 """Printing a child's chronology: built off the UI thread, previewed, then printed or saved with
-both recorded in the audit log against the child.
+both recorded in the audit log against the child (the flow every document shares is
+``ui.printing.show_document``).
 
 Only those who may print a chronology (the DSL and manager) get as far as building it: a
 preview somebody could print but whose print could not be audit-logged must never appear.
@@ -12,16 +13,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from app.documents import REQUIRES, DocumentKind
-from app.errors import PermissionDenied
+from app.documents import DocumentKind
 from app.session import Session
 from app.settings import DEMO_VAULT
 from ui import operations
-from ui.form_parts import inform
+from ui.printing import GLYPHS_ADVICE, GLYPHS_TITLE, show_document
 
 if TYPE_CHECKING:
     from app.reports.chronology import ChronologyPdf
     from ui.pdf_preview import PdfPreviewDialog
+
+__all__ = ["CODED_TITLE", "GLYPHS_ADVICE", "GLYPHS_TITLE", "NOT_ALLOWED", "TITLE", "print_chronology"]
 
 TITLE = "Chronology"
 CODED_TITLE = "Chronology (coded copy)"
@@ -29,8 +31,6 @@ NOT_ALLOWED = (
     "Only the DSL or the manager can print or save a chronology. Ask them if a copy is needed; "
     "the Chronology tab shows it on screen."
 )
-GLYPHS_TITLE = "Some characters cannot be printed"
-GLYPHS_ADVICE = "Check those words on screen before relying on the printed copy."
 
 
 def print_chronology(
@@ -46,16 +46,11 @@ def print_chronology(
     The window title names no child (it can show in the taskbar); the page does. ``on_shown``
     hears the dialog once it is open (for tests and for callers that track open windows).
     """
-    # ReportLab and QtPdf load here, not at start-up: most sessions never print anything.
-    from app.reports.chronology import build_chronology
-    from ui.pdf_preview import PdfPreviewDialog
-
-    kind = DocumentKind.CHRONOLOGY_CODED if coded else DocumentKind.CHRONOLOGY
 
     def build(_progress: operations.Progress) -> ChronologyPdf:
-        needed = REQUIRES[kind]
-        if not session.may(needed):  # refused before anything is read or the view logged
-            raise PermissionDenied(NOT_ALLOWED, action=needed.value)
+        # ReportLab loads here, not at start-up: most sessions never print anything.
+        from app.reports.chronology import build_chronology
+
         chronology = session.chronology.for_child(child_id, coded=coded)
         return build_chronology(
             chronology,
@@ -65,21 +60,16 @@ def print_chronology(
             demo=bool(session.settings.get(DEMO_VAULT)),
         )
 
-    def shown(pdf: ChronologyPdf) -> None:
-        about = ("child", child_id)
-        dialog = PdfPreviewDialog(
-            pdf.data,
-            title=CODED_TITLE if coded else TITLE,
-            document_kind="Coded chronology" if coded else "Chronology",
-            on_printed=lambda: session.documents.printed(kind, pages=pdf.pages, about=about),
-            on_saved=lambda: session.documents.saved(kind, pages=pdf.pages, about=about),
-            parent=parent,
-        )
-        dialog.open()
-        if pdf.warnings:
-            text = "\n\n".join([*pdf.warnings, GLYPHS_ADVICE])
-            inform(dialog, GLYPHS_TITLE, text, name="chronologyGlyphsDialog")
-        if on_shown is not None:
-            on_shown(dialog)
-
-    operations.run(parent, build, label="Preparing the chronology…", on_success=shown)
+    show_document(
+        parent,
+        session,
+        build,
+        kind=DocumentKind.CHRONOLOGY_CODED if coded else DocumentKind.CHRONOLOGY,
+        title=CODED_TITLE if coded else TITLE,
+        document_kind="Coded chronology" if coded else "Chronology",
+        not_allowed=NOT_ALLOWED,
+        label="Preparing the chronology…",
+        about=("child", child_id),
+        glyphs_name="chronologyGlyphsDialog",
+        on_shown=on_shown,
+    )

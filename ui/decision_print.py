@@ -1,5 +1,6 @@
 """Printing an information-sharing decision record: built off the UI thread, previewed, then
-printed or saved with both recorded in the audit log against the sharing record.
+printed or saved with both recorded in the audit log against the sharing record (the flow every
+document shares is ``ui.printing.show_document``).
 
 Only those who decide (the DSL and manager) get as far as building it: a preview somebody could
 print but whose print could not be audit-logged must never appear.
@@ -12,16 +13,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from app.documents import REQUIRES, DocumentKind
-from app.errors import PermissionDenied
+from app.documents import DocumentKind
 from app.session import Session
 from app.settings import DEMO_VAULT
 from ui import operations
-from ui.form_parts import inform
+from ui.printing import GLYPHS_ADVICE, GLYPHS_TITLE, show_document
 
 if TYPE_CHECKING:
     from app.reports.decision_record import DecisionRecordPdf
     from ui.pdf_preview import PdfPreviewDialog
+
+__all__ = ["DOCUMENT_KIND", "GLYPHS_ADVICE", "GLYPHS_TITLE", "NOT_ALLOWED", "TITLE", "print_decision_record"]
 
 TITLE = "Information-sharing decision record"
 DOCUMENT_KIND = "Information-sharing decision record"
@@ -29,8 +31,6 @@ NOT_ALLOWED = (
     "Only the DSL or the manager can print or save an information-sharing decision record. "
     "Ask them if a copy is needed for the child's file."
 )
-GLYPHS_TITLE = "Some characters cannot be printed"
-GLYPHS_ADVICE = "Check those words on screen before relying on the printed copy."
 
 
 def print_decision_record(
@@ -45,16 +45,11 @@ def print_decision_record(
     The window title names no child (it can show in the taskbar); the page does. ``on_shown``
     hears the dialog once it is open (for tests and for callers that track open windows).
     """
-    # ReportLab and QtPdf load here, not at start-up: most sessions never print anything.
-    from app.reports.decision_record import build_decision_record
-    from ui.pdf_preview import PdfPreviewDialog
-
-    kind = DocumentKind.DECISION_RECORD
 
     def build(_progress: operations.Progress) -> DecisionRecordPdf:
-        needed = REQUIRES[kind]
-        if not session.may(needed):  # refused before anything is read or the view logged
-            raise PermissionDenied(NOT_ALLOWED, action=needed.value)
+        # ReportLab loads here, not at start-up: most sessions never print anything.
+        from app.reports.decision_record import build_decision_record
+
         record = session.sharing.get(share_id)
         return build_decision_record(
             record,
@@ -64,21 +59,16 @@ def print_decision_record(
             demo=bool(session.settings.get(DEMO_VAULT)),
         )
 
-    def shown(pdf: DecisionRecordPdf) -> None:
-        about = ("share_request", share_id)
-        dialog = PdfPreviewDialog(
-            pdf.data,
-            title=TITLE,
-            document_kind=DOCUMENT_KIND,
-            on_printed=lambda: session.documents.printed(kind, pages=pdf.pages, about=about),
-            on_saved=lambda: session.documents.saved(kind, pages=pdf.pages, about=about),
-            parent=parent,
-        )
-        dialog.open()
-        if pdf.warnings:
-            text = "\n\n".join([*pdf.warnings, GLYPHS_ADVICE])
-            inform(dialog, GLYPHS_TITLE, text, name="decisionGlyphsDialog")
-        if on_shown is not None:
-            on_shown(dialog)
-
-    operations.run(parent, build, label="Preparing the decision record…", on_success=shown)
+    show_document(
+        parent,
+        session,
+        build,
+        kind=DocumentKind.DECISION_RECORD,
+        title=TITLE,
+        document_kind=DOCUMENT_KIND,
+        not_allowed=NOT_ALLOWED,
+        label="Preparing the decision record…",
+        about=("share_request", share_id),
+        glyphs_name="decisionGlyphsDialog",
+        on_shown=on_shown,
+    )
