@@ -1,5 +1,5 @@
-"""One child's record on screen: details, carers, emergency contacts, professionals and visits,
-concerns and the chronology, each on its own tab.
+"""One child's record on screen: details, carers, consents, emergency contacts, professionals and
+visits, concerns and the chronology, each on its own tab.
 
 Opening the record is audit-logged by the core, and so are the concerns list and the
 chronology; those two are loaded only when their tab is first shown, so the log says what was
@@ -50,6 +50,8 @@ from ui.child_forms import (
     alive,
     day_text,
 )
+from ui.consent_forms import CONSENT_FORM
+from ui.consents_tab import ConsentsTab
 from ui.form_parts import confirm, heading
 from ui.record_list import list_table
 from ui.table_model import RecordTableModel
@@ -58,7 +60,15 @@ Index = QModelIndex | QPersistentModelIndex
 ASK_MANAGER = "Withheld — ask the manager or DSL"
 PARTIAL_CHRONOLOGY = "You see only the concerns you wrote."
 URGENT_BACKGROUND = QColor("#fde2e1")
-TAB_DETAILS, TAB_CARERS, TAB_CONTACTS, TAB_PROFESSIONALS, TAB_CONCERNS, TAB_CHRONOLOGY = range(6)
+(
+    TAB_DETAILS,
+    TAB_CARERS,
+    TAB_CONSENTS,
+    TAB_CONTACTS,
+    TAB_PROFESSIONALS,
+    TAB_CONCERNS,
+    TAB_CHRONOLOGY,
+) = range(7)
 
 
 def yes_no(value: bool) -> str:
@@ -261,6 +271,8 @@ class ChildRecordView(QWidget):
         self.tabs.setAccessibleName("Parts of the record")
         self.tabs.addTab(self._details_tab(), "&Details")
         self.tabs.addTab(self._carers_tab(), "&Carers")
+        self.consents_tab = ConsentsTab(session)
+        self.tabs.addTab(self.consents_tab, "Co&nsents")
         self.tabs.addTab(self._contacts_tab(), "&Emergency contacts")
         self.tabs.addTab(self._professionals_tab(), "&Professionals and visits")
         self.tabs.addTab(self._concerns_tab(), "C&oncerns")
@@ -461,9 +473,11 @@ class ChildRecordView(QWidget):
             self._concerns_loaded = False
             self._chronology_loaded = False
             self.carers_model.revealed.clear()
+            self.consents_tab.show_child(child.id, child.date_of_birth)
             self.tabs.setCurrentIndex(TAB_DETAILS)
         else:
             self._chronology_loaded = False  # the change may add to it; reload when next shown
+            self.consents_tab.loaded = False  # a carer's parental responsibility may have changed
         self.child = child
         self.title.setText(
             child.name if child.name == child.legal_name else f"{child.name} ({child.legal_name})"
@@ -484,7 +498,7 @@ class ChildRecordView(QWidget):
         self.professionals_model.set_rows(child.professionals)
         self.visits_model.set_rows(child.visits)
         self._update_buttons()
-        if self.tabs.currentIndex() in (TAB_CONCERNS, TAB_CHRONOLOGY):
+        if self.tabs.currentIndex() in (TAB_CONSENTS, TAB_CONCERNS, TAB_CHRONOLOGY):
             self._tab_shown(self.tabs.currentIndex())
 
     def _show_details(self, child: Child) -> None:
@@ -516,7 +530,9 @@ class ChildRecordView(QWidget):
     def _tab_shown(self, index: int) -> None:
         if self.child is None:
             return
-        if index == TAB_CONCERNS and not self._concerns_loaded:
+        if index == TAB_CONSENTS and not self.consents_tab.loaded:
+            self.consents_tab.load()
+        elif index == TAB_CONCERNS and not self._concerns_loaded:
             self.load_concerns()
         elif index == TAB_CHRONOLOGY and not self._chronology_loaded:
             self.load_chronology()
@@ -797,6 +813,10 @@ class ChildRecordView(QWidget):
 
         return print_chronology(self, self.session, self.child.id, coded=coded)
 
+    def show_consents(self) -> None:
+        """Bring the Consents tab forward (read when first shown), e.g. from the consent gaps."""
+        self.tabs.setCurrentIndex(TAB_CONSENTS)
+
     def restore(self, form: str, fields: Mapping[str, str]) -> bool:
         """Reopen a form kept as a draft at lock; the record is already showing."""
         child = self.child
@@ -829,6 +849,9 @@ class ChildRecordView(QWidget):
             return found is not None and self.edit_professional(fields, found) is not None
         if form == VISIT_FORM:
             return self.log_visit(fields) is not None
+        if form == CONSENT_FORM:
+            self.show_consents()  # the form opens once the consents are read
+            return self.consents_tab.restore(fields)
         return False
 
     # --- forgetting -------------------------------------------------------------------------------
@@ -838,6 +861,7 @@ class ChildRecordView(QWidget):
         self._generation += 1  # results still on their way are dropped
         self.child = None
         self._concerns_loaded = self._chronology_loaded = False
+        self.consents_tab.forget()
         for dialog in self.findChildren(QDialog):
             if not isinstance(dialog, QProgressDialog):  # those belong to ui.operations
                 dialog.close()

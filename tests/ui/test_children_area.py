@@ -332,6 +332,7 @@ def test_record_tabs_warnings_withheld_carer_contacts_and_visits(
     assert [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())] == [
         "Details",
         "Carers",
+        "Consents",
         "Emergency contacts",
         "Professionals and visits",
         "Concerns",

@@ -1,4 +1,5 @@
-"""Children: the register of children, searched as you type, and each child's record.
+"""Children: the register of children, searched as you type, each child's record, and the
+consent gaps (what is missing for the children on roll).
 
 The list comes from the core already in a sensible order for names in any script; clicking a
 column header re-sorts it with Qt's collator for the person's own language (dates by the real
@@ -44,15 +45,19 @@ from ui.child_forms import (
     manages_family,
 )
 from ui.child_record import ChildRecordView, button, record_table, selected_row
+from ui.consent_forms import CONSENT_FORM
+from ui.consent_gaps import ConsentGapsView
 from ui.form_parts import heading
 from ui.table_model import RecordTableModel
 
 COLUMNS = ("Name", "Date of birth", "Room", "Key worker", "Started", "Left")
 DATE_COLUMNS = (1, 4, 5)
-RECORD_FORMS = (EDIT_CHILD, CARER_FORM, CONTACT_FORM, PROFESSIONAL_FORM, VISIT_FORM)
+RECORD_FORMS = (EDIT_CHILD, CARER_FORM, CONTACT_FORM, PROFESSIONAL_FORM, VISIT_FORM, CONSENT_FORM)
 ENROLMENT_CHOICES = (("On roll", Enrolment.ON_ROLL), ("Left", Enrolment.LEFT), ("All", Enrolment.ALL))
 ANY_KEY_WORKER = "Any key worker"
 ANY_ROOM = "Any room"
+BACK_TO_LIST = "← &Back to children"
+BACK_TO_GAPS = "← &Back to consent gaps"
 
 
 def display_name(child: ChildSummary) -> str:
@@ -187,6 +192,8 @@ class ChildrenArea(Area):
         self.add_button = button("&Add a child…", "addChildButton", self.open_add_form)
         # Only the manager and DSL add children; the core refuses key workers anyway.
         self.add_button.setVisible(session.may(Action.CHILD_EDIT) and manages_family(session))
+        self.gaps_button = button("Consent &gaps", "consentGapsButton", self.show_gaps)
+        self.gaps_button.setToolTip("Children without a signed declaration, forms not back, reviews due")
         filters = QHBoxLayout()
         filters.addWidget(self.search, 2)
         filters.addWidget(self.enrolment)
@@ -195,6 +202,7 @@ class ChildrenArea(Area):
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.gaps_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
         list_page = QWidget()
@@ -206,7 +214,8 @@ class ChildrenArea(Area):
 
         self.record = ChildRecordView(session)
         self.record.changed.connect(self._record_changed)
-        self.back_button = button("← &Back to children", "backToChildren", self.back_to_list)
+        self.back_button = button(BACK_TO_LIST, "backToChildren", self.back_to_list)
+        self._from_gaps = False  # the record was opened from the consent gaps: "Back" goes there
         record_page = QWidget()
         record_layout = QVBoxLayout(record_page)
         back_row = QHBoxLayout()
@@ -219,6 +228,10 @@ class ChildrenArea(Area):
         self.stack.setObjectName("childrenStack")
         self.stack.addWidget(list_page)
         self.stack.addWidget(record_page)
+        self.gaps = ConsentGapsView(session)
+        self.gaps.open_requested.connect(self.open_gap)
+        self.gaps.back_requested.connect(self.back_to_list)
+        self.stack.addWidget(self.gaps)
         self.list_page, self.record_page = list_page, record_page
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,6 +246,8 @@ class ChildrenArea(Area):
         if self.stack.currentWidget() is self.list_page:
             self.load_choices()
             self.refresh()
+        elif self.stack.currentWidget() is self.gaps:
+            self.gaps.load()
 
     def load_choices(self) -> None:
         """Rooms and key workers for the filters (short lists, not audited)."""
@@ -313,6 +328,7 @@ class ChildrenArea(Area):
 
     def open_child(self, child_id: int, then: Callable[[], None] | None = None) -> None:
         """Show the record page and open the child's record (audit-logged)."""
+        self._set_from_gaps(False)
         self.stack.setCurrentWidget(self.record_page)
         self.back_button.setFocus()
         self.record.load(child_id, then)
@@ -326,6 +342,10 @@ class ChildrenArea(Area):
 
     def back_to_list(self) -> None:
         self.record.forget()
+        if self._from_gaps and self.stack.currentWidget() is self.record_page:
+            self.show_gaps()
+            return
+        self._set_from_gaps(False)
         self.stack.setCurrentWidget(self.list_page)
         if self._list_stale:
             self._list_stale = False
@@ -335,6 +355,25 @@ class ChildrenArea(Area):
 
     def _record_changed(self) -> None:
         self._list_stale = True
+
+    # --- consent gaps -----------------------------------------------------------------------------
+
+    def show_gaps(self) -> None:
+        """The consent gaps page, read afresh each time it is shown."""
+        self._set_from_gaps(False)
+        self.stack.setCurrentWidget(self.gaps)
+        self.gaps.load()
+        self.gaps.setFocus()
+
+    def open_gap(self, child_id: int) -> None:
+        """A gap's child, on their Consents tab; "Back" comes back to the gaps."""
+        self.open_child(child_id, self.record.show_consents)
+        self._set_from_gaps(True)
+
+    def _set_from_gaps(self, from_gaps: bool) -> None:
+        self._from_gaps = from_gaps
+        self.back_button.setText(BACK_TO_GAPS if from_gaps else BACK_TO_LIST)
+        self.back_button.setAccessibleName(self.back_button.text().replace("&", ""))
 
     def open_add_form(self, fields: Mapping[str, str] | None = None) -> ChildForm:
         form = ChildForm(self.session, self, on_saved=self.show_record)
@@ -361,6 +400,8 @@ class ChildrenArea(Area):
     def forget(self) -> None:
         self._generation += 1  # a search still on its way is dropped
         self.record.forget()
+        self.gaps.forget()
+        self._set_from_gaps(False)
         self.stack.setCurrentWidget(self.list_page)
         for window in self.findChildren(QWidget):
             if window.isWindow() and not isinstance(window, QProgressDialog):  # those are ui.operations'
