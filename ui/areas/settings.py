@@ -1,26 +1,35 @@
-"""Settings (manager only): the setting's details, the auto-lock time, and what protects the vault.
+"""Settings (manager only): the setting's details, the auto-lock time, what goes on the printed
+forms for parents (email address, logo, how long records are kept, the kinds of consent), and what
+protects the vault.
 
-The details form keeps a draft at lock, like every form. Loading is asynchronous, so a draft
-restored while the values are still on their way is applied again once they land: what the
-manager typed always wins over what was stored.
+The details form, the retention periods and the kind-of-consent dialog keep a draft at lock, like
+every form. Loading is asynchronous, so a draft restored while the values are still on their way is
+applied again once they land: what the manager typed always wins over what was stored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,22 +38,27 @@ from PySide6.QtWidgets import (
 from app.clock import from_text
 from app.drafts import Draft, DraftForm
 from app.errors import ValidationError, WrongPassword
+from app.forms import MAX_LOGO_BYTES
+from app.policy.retention import DEFAULT_RULES, MAX_MONTHS, MIN_MONTHS, RecordKind, RetentionRule
 from app.security import SecurityStatus
 from app.session import Session
 from app.settings import (
     AUTO_LOCK_MINUTES,
     PROVIDER_ADDRESS,
     PROVIDER_DSL_NAME,
+    PROVIDER_EMAIL,
     PROVIDER_NAME,
     PROVIDER_PHONE,
     PROVIDER_URN,
+    RETENTION,
     Setting,
 )
 from app.vault.recovery_key import RecoveryKey
 from ui import operations
 from ui.areas import Area
+from ui.consent_kinds import KIND_FORM, ConsentKindsBox
 from ui.drafts import KeepsDraft
-from ui.form_parts import heading, message_label, ok_cancel, password_field
+from ui.form_parts import confirm, heading, inline_message, message_label, ok_cancel, password_field
 from ui.recovery_sheet import show_recovery_sheet
 
 PROVIDER_FORM = "settings.provider"
@@ -58,8 +72,15 @@ FIELDS: Mapping[str, Setting[Any]] = {
     "dsl_name": PROVIDER_DSL_NAME,
     "phone": PROVIDER_PHONE,
     MINUTES: AUTO_LOCK_MINUTES,
+    "email": PROVIDER_EMAIL,
 }
 INVALID_STYLE = "border: 2px solid #b3261e;"
+RETENTION_FORM = "settings.retention"
+RETENTION_FORM_TITLE = "How long records are kept"
+LOGO_HEIGHT = 72  # pixels on screen; the forms print it about 3 cm high
+LOGO_WIDTH = 240
+NO_LOGO = "No logo: forms are printed with the setting's name only."
+UNREADABLE_FILE = "That file could not be opened. Check it is still there, then choose it again."
 
 
 def read_values(session: Session) -> dict[str, str]:
@@ -78,7 +99,7 @@ def failed_sentence(count: int) -> str:
 
 
 class ProviderForm(QGroupBox, KeepsDraft):
-    """The setting's name, URN, address, DSL, phone and the auto-lock minutes."""
+    """The setting's name, URN, address, DSL, phone, email and the auto-lock minutes."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("The setting", parent)
@@ -93,6 +114,8 @@ class ProviderForm(QGroupBox, KeepsDraft):
         self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 5)
         self.dsl_name = self._line("dslNameEdit", "Designated safeguarding lead", 200)
         self.phone = self._line("phoneEdit", "Phone number", 24)
+        self.email = self._line("emailEdit", "Email address", 254)
+        self.email.setPlaceholderText("Printed on the forms for parents, e.g. office@example.org.uk")
         self.minutes = QSpinBox()
         self.minutes.setObjectName("autoLockMinutesSpin")
         self.minutes.setAccessibleName("Lock the screen after this many minutes without use")
@@ -106,6 +129,7 @@ class ProviderForm(QGroupBox, KeepsDraft):
             "dsl_name": self.dsl_name,
             "phone": self.phone,
             MINUTES: self.minutes,
+            "email": self.email,
         }
         form = QFormLayout(self)
         form.addRow("&Name", self.name)
@@ -113,6 +137,7 @@ class ProviderForm(QGroupBox, KeepsDraft):
         form.addRow("A&ddress", self.address)
         form.addRow("Designated safeguarding &lead", self.dsl_name)
         form.addRow("&Phone", self.phone)
+        form.addRow("E&mail address", self.email)
         form.addRow("Lock the screen &after", self.minutes)
 
     @staticmethod
@@ -131,6 +156,7 @@ class ProviderForm(QGroupBox, KeepsDraft):
             "dsl_name": self.dsl_name.text(),
             "phone": self.phone.text(),
             MINUTES: str(self.minutes.value()),
+            "email": self.email.text(),
         }
 
     def fill(self, fields: Mapping[str, str]) -> None:
@@ -140,6 +166,7 @@ class ProviderForm(QGroupBox, KeepsDraft):
             ("ofsted_urn", self.ofsted_urn),
             ("dsl_name", self.dsl_name),
             ("phone", self.phone),
+            ("email", self.email),
         ):
             if name in fields:
                 line.setText(fields[name])
@@ -181,11 +208,356 @@ class ProviderForm(QGroupBox, KeepsDraft):
 
     def forget(self) -> None:
         self._loaded = None
-        for line in (self.name, self.ofsted_urn, self.dsl_name, self.phone):
+        for line in (self.name, self.ofsted_urn, self.dsl_name, self.phone, self.email):
             line.clear()
         self.address.clear()
         self.minutes.setValue(AUTO_LOCK_MINUTES.default)
         self.highlight(None)
+
+
+def logo_image(data: bytes | None) -> QImage | None:
+    """The logo scaled for the preview (runs on a worker thread: QImage may, QPixmap may not)."""
+    if data is None:
+        return None
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return image.scaled(
+        QSize(LOGO_WIDTH, LOGO_HEIGHT),
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+def read_logo(session: Session) -> QImage | None:
+    logo = session.forms.branding().logo
+    return logo_image(None if logo is None else logo.data)
+
+
+class LogoBox(QGroupBox):
+    """The logo printed at the top of the forms for parents: shown small, chosen, or removed."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Logo for printed forms", parent)
+        self.setObjectName("logoBox")
+        self._session = session
+        self._confirm: QMessageBox | None = None
+        self.has_logo = False
+        explain = QLabel(
+            "A PNG or JPEG picture, printed about 3 cm high at the top of the forms for parents."
+        )
+        explain.setWordWrap(True)
+        self.preview = QLabel(NO_LOGO)
+        self.preview.setObjectName("logoPreview")
+        self.preview.setAccessibleName("The logo printed on forms")
+        self.preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
+        self.preview.setFixedSize(LOGO_WIDTH + 16, LOGO_HEIGHT + 16)
+        self.choose_button = QPushButton("&Choose logo…")
+        self.choose_button.setObjectName("chooseLogoButton")
+        self.choose_button.clicked.connect(self.choose)
+        self.remove_button = QPushButton("Remo&ve logo")
+        self.remove_button.setObjectName("removeLogoButton")
+        self.remove_button.clicked.connect(lambda: self.ask_remove())
+        self.remove_button.setEnabled(False)
+        self.message = inline_message("logoMessage")
+        self.status = message_label("logoStatus")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.choose_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.preview)
+        row.addLayout(buttons)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+
+    def load(self) -> None:
+        session = self._session
+        operations.run(
+            self, lambda _p: read_logo(session), label="Loading the logo…", on_success=self.show_logo
+        )
+
+    def show_logo(self, image: QImage | None) -> None:
+        self.has_logo = image is not None
+        self.remove_button.setEnabled(self.has_logo)
+        if image is None:
+            self.preview.clear()
+            self.preview.setText(NO_LOGO)
+            return
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+    def choose(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Choose the logo", "", "Pictures (*.png *.jpg *.jpeg);;All files (*)"
+        )
+        if path:
+            self.use_file(Path(path))
+
+    def use_file(self, path: Path) -> None:
+        """Read the picture and keep it in the vault (both off the UI thread)."""
+        forms = self._session.forms
+
+        def work(_progress: operations.Progress) -> QImage | None:
+            with path.open("rb") as file:
+                data = file.read(MAX_LOGO_BYTES + 1)  # enough for the core to say it is too large
+            forms.set_logo(data)
+            return logo_image(data)
+
+        self._run(work, "Saving the logo…", "Logo saved: the forms printed from now on carry it.")
+
+    def ask_remove(self) -> QMessageBox:
+        self._confirm = confirm(
+            self,
+            "Remove the logo",
+            "Take the logo off the printed forms? You can choose it again at any time.",
+            "Remove logo",
+            self.remove,
+        )
+        return self._confirm
+
+    def remove(self) -> None:
+        forms = self._session.forms
+
+        def work(_progress: operations.Progress) -> QImage | None:
+            forms.set_logo(None)
+            return None
+
+        self._run(work, "Removing the logo…", "Logo removed.")
+
+    def _run(self, work: Callable[[operations.Progress], QImage | None], label: str, done: str) -> None:
+        self.message.clear()
+        self.status.clear()
+        self.choose_button.setEnabled(False)
+        self.remove_button.setEnabled(False)
+
+        def saved(image: QImage | None) -> None:
+            self.show_logo(image)
+            self.status.setText(done)
+
+        operations.run(
+            self,
+            work,
+            label=label,
+            on_success=saved,
+            on_failure=self._failed,
+            on_done=self._enable,
+        )
+
+    def _enable(self) -> None:
+        self.choose_button.setEnabled(True)
+        self.remove_button.setEnabled(self.has_logo)
+
+    def _failed(self, error: BaseException) -> bool:
+        if isinstance(error, ValidationError):
+            self.message.setText(error.sentence)
+            return True
+        if isinstance(error, OSError):
+            self.message.setText(UNREADABLE_FILE)
+            return True
+        return False
+
+    def forget(self) -> None:
+        if self._confirm is not None:
+            self._confirm.close()
+            self._confirm = None
+        self.show_logo(None)
+        self.message.clear()
+        self.status.clear()
+        self.choose_button.setEnabled(True)
+
+
+def read_retention(session: Session) -> dict[str, int]:
+    """The retention periods as stored, months by record kind (runs on a worker thread)."""
+    return {rule.kind.value: rule.months for rule in session.settings.retention_rules()}
+
+
+DEFAULT_MONTHS = {rule.kind.value: rule.months for rule in DEFAULT_RULES}
+
+
+def period_words(rule: RetentionRule) -> str:
+    return f"Parents read: “{rule.period}”"
+
+
+class RetentionBox(QGroupBox, KeepsDraft):
+    """How long each kind of record is kept, in months, with the words parents will read."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("How long records are kept", parent)
+        self.setObjectName("retentionBox")
+        self._session = session
+        self._loaded: dict[str, int] | None = None
+        self._loading = 0
+        self._pending: dict[str, int] | None = None
+        explain = QLabel(
+            "The privacy notice for parents prints these periods, and the annual review will use them to "
+            "find records that are due for disposal."
+        )
+        explain.setWordWrap(True)
+        self.spins: dict[str, QSpinBox] = {}
+        self.periods: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        for row, rule in enumerate(DEFAULT_RULES):
+            key = rule.kind.value
+            label = QLabel(rule.label)
+            label.setWordWrap(True)
+            spin = QSpinBox()
+            spin.setObjectName(f"retention_{key}")
+            spin.setAccessibleName(f"{rule.label}: kept for this many months")
+            spin.setRange(MIN_MONTHS, MAX_MONTHS)
+            spin.setSuffix(" months")
+            spin.setValue(rule.months)
+            spin.setToolTip(f"The guidance suggests {rule.months} months ({rule.period}).")
+            label.setBuddy(spin)
+            period = QLabel(period_words(rule))
+            period.setObjectName(f"retentionPeriod_{key}")
+            period.setWordWrap(True)
+            spin.valueChanged.connect(lambda months, r=rule: self._show_period(r, months))
+            grid.addWidget(label, row, 0)
+            grid.addWidget(spin, row, 1)
+            grid.addWidget(period, row, 2)
+            self.spins[key] = spin
+            self.periods[key] = period
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(2, 2)
+        self.save = QPushButton("Save peri&ods")
+        self.save.setObjectName("retentionSaveButton")
+        self.save.clicked.connect(self.save_changes)
+        self.message = inline_message("retentionMessage")
+        self.status = message_label("retentionStatus")
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save)
+        save_row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(grid)
+        layout.addLayout(save_row)
+        layout.addWidget(self.message)
+
+    def _show_period(self, rule: RetentionRule, months: int) -> None:
+        self.periods[rule.kind.value].setText(period_words(RetentionRule(rule.kind, rule.basis, months)))
+
+    def values(self) -> dict[str, int]:
+        return {key: spin.value() for key, spin in self.spins.items()}
+
+    def fill(self, months: Mapping[str, int]) -> None:
+        for key, value in months.items():
+            if key in self.spins:
+                self.spins[key].setValue(value)
+
+    def edits(self) -> dict[str, int]:
+        baseline = self._loaded if self._loaded is not None else DEFAULT_MONTHS
+        return {key: value for key, value in self.values().items() if value != baseline.get(key)}
+
+    # --- loading and saving ---------------------------------------------------------------
+
+    def load(self) -> None:
+        session = self._session
+        self._loading += 1
+        self.save.setEnabled(False)
+        operations.run(
+            self,
+            lambda _p: read_retention(session),
+            label="Loading the retention periods…",
+            on_success=self._landed,
+            on_done=self._load_done,
+        )
+
+    def _landed(self, months: dict[str, int]) -> None:
+        keep = self.edits()
+        if self._pending is not None:
+            keep = keep | self._pending
+            self._pending = None
+        self.loaded(months, keep=keep)
+
+    def loaded(self, months: Mapping[str, int], *, keep: Mapping[str, int] | None = None) -> None:
+        self._loaded = dict(months)
+        self.fill(months)
+        if keep:
+            self.fill(keep)
+
+    def _load_done(self) -> None:
+        self._loading = max(0, self._loading - 1)
+        if self._loading == 0:
+            self.save.setEnabled(True)
+            self._pending = None
+
+    def save_changes(self) -> None:
+        changes: dict[Setting[Any], object] = {
+            RETENTION[RecordKind(key)]: value for key, value in self.values().items()
+        }
+        settings = self._session.settings
+        self.highlight(None)
+        self.message.clear()
+        self.status.clear()
+        self.save.setEnabled(False)
+
+        def work(_progress: operations.Progress) -> dict[str, int]:
+            settings.update(changes)
+            return {rule.kind.value: rule.months for rule in settings.retention_rules()}
+
+        operations.run(
+            self,
+            work,
+            label="Saving the retention periods…",
+            on_success=self._saved,
+            on_failure=self._failed,
+            on_done=lambda: self.save.setEnabled(self._loading == 0),
+        )
+
+    def _saved(self, months: dict[str, int]) -> None:
+        self.loaded(months)
+        self.status.setText("Saved.")
+
+    def _failed(self, error: BaseException) -> bool:
+        if isinstance(error, ValidationError):
+            self.message.setText(error.sentence)
+            self.highlight(error.field)
+            return True
+        return False
+
+    def highlight(self, field: str | None) -> None:
+        for key, spin in self.spins.items():
+            bad = field is not None and RETENTION[RecordKind(key)].key == field
+            spin.setStyleSheet(INVALID_STYLE if bad else "")
+            if bad:
+                spin.setFocus()
+
+    # --- drafts and forgetting ------------------------------------------------------------
+
+    def draft(self) -> DraftForm | None:
+        if not self.edits():
+            return None
+        return DraftForm(RETENTION_FORM, RETENTION_FORM_TITLE, {k: str(v) for k, v in self.values().items()})
+
+    def restore_draft(self, draft: Draft) -> bool:
+        if draft.form != RETENTION_FORM:
+            return False
+        months: dict[str, int] = {}
+        for key, value in draft.fields.items():
+            if key in self.spins:
+                try:
+                    months[key] = int(value)
+                except ValueError:
+                    continue  # a damaged draft value: keep what the field shows
+        self.fill(months)
+        if self._loading:
+            self._pending = months  # the load on its way must not overwrite the draft
+        return True
+
+    def forget(self) -> None:
+        self._loaded = None
+        self._pending = None
+        self._loading = 0
+        self.fill(DEFAULT_MONTHS)
+        self.highlight(None)
+        self.message.clear()
+        self.status.clear()
+        self.save.setEnabled(True)
 
 
 class ReissueKeyDialog(QDialog):
@@ -281,12 +653,27 @@ class SettingsArea(Area):
             security_layout.addWidget(label)
         security_layout.addLayout(reissue_row)
 
+        self.logo = LogoBox(session)
+        self.retention = RetentionBox(session)
+        self.kinds = ConsentKindsBox(session)
+        body = QWidget()
+        body.setObjectName("settingsBody")
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.form)
+        inner.addLayout(save_row)
+        inner.addWidget(self.logo)
+        inner.addWidget(self.retention)
+        inner.addWidget(self.kinds)
+        inner.addWidget(security)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Settings"))
-        layout.addWidget(self.form)
-        layout.addLayout(save_row)
-        layout.addWidget(security)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         self.setFocusProxy(self.form.name)
 
     @staticmethod
@@ -303,6 +690,9 @@ class SettingsArea(Area):
     def opened(self) -> None:
         self.load_values()
         self.load_status()
+        self.logo.load()
+        self.retention.load()
+        self.kinds.load()
 
     def load_values(self) -> None:
         self._loading += 1
@@ -402,6 +792,10 @@ class SettingsArea(Area):
     # --- drafts and forgetting ------------------------------------------------------------
 
     def restore_draft(self, draft: Draft) -> bool:
+        if draft.form == RETENTION_FORM:
+            return self.retention.restore_draft(draft)
+        if draft.form == KIND_FORM:
+            return self.kinds.restore_draft(draft)
         if draft.form != PROVIDER_FORM:
             return False
         fields = {name: value for name, value in draft.fields.items() if name in FIELDS}
@@ -418,6 +812,9 @@ class SettingsArea(Area):
             self._reissue_dialog.password.clear()
             self._reissue_dialog.close()
         self.form.forget()
+        self.logo.forget()
+        self.retention.forget()
+        self.kinds.forget()
         self.message.clear()
         for label in (self.encryption, self.binding, self.recovery_issued, self.failed_sign_ins):
             label.clear()
