@@ -450,6 +450,12 @@ class ConsentService:
             maximum=120,
         )
         agencies = validation.flag(details.names_agencies, field="names_agencies", label="Names agencies")
+        kind = None if except_id is None else all_kinds(self._ctx.database).get(except_id)
+        if kind is not None and kind.code is KindCode.ADDITIONAL_NEEDS and not agencies:
+            raise ValidationError(
+                "names_agencies",
+                "Consent to share information about additional needs always names the agencies.",
+            )
         folded = names.fold(name)
         for other in all_kinds(self._ctx.database).values():
             if other.id != except_id and names.fold(other.name) == folded:

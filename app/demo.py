@@ -3,9 +3,11 @@
 Demo accounts get known passwords (printed by ``python -m app demo``) and are marked so the
 program can show a "Demo data — fictional" banner. The vault also holds about forty fictional
 children (``resources/demo/children.json``) with carers, contacts, professionals, agency visits,
-parent contacts and a year of concerns in every state, and information-sharing decisions of every
-kind with the child-protection files sent on for two leavers (``resources/demo/sharing.json``), so
-every screen has something to show.
+parent contacts and a year of concerns in every state, information-sharing decisions of every
+kind with the child-protection files sent on for two leavers (``resources/demo/sharing.json``), and
+consents in every state with a few signed forms scanned in, a kind of consent the manager added
+and a logo for the printed forms (``resources/demo/consents.json``), so every screen has something
+to show.
 
 Everything goes in through the session's core API, as the people who would do it: the manager
 adds the children, key workers log their own concerns, the DSL reviews and decides what is shared
@@ -17,11 +19,13 @@ would after a year of use. The clock only ever moves forwards, so the audit log 
 Each sign-in costs one Argon2id derivation, so the key workers sign in for a few sittings (a
 handful of concerns written up at the end of the day) rather than once per concern, and the sharing
 decisions fall on days the DSL is signed in anyway. Each backing confirmed costs one derivation too;
-the demo has three.
+the demo has three. Consents are paperwork the manager types in from the forms parents return: if
+someone else is signed in at that moment, it waits until she is next at the PC anyway.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from collections.abc import Callable, Mapping
@@ -35,6 +39,7 @@ from app.audit import AuditAction
 from app.children import CarerDetails, Child, ChildDetails, ContactDetails, ProfessionalDetails, VisitDetails
 from app.clock import Clock, SystemClock
 from app.concerns import NewConcern
+from app.consents import ConsentDetails, ConsentHow, ConsentStatus, KindCode, KindDetails
 from app.parent_contacts import ContactKind, NewParentContact
 from app.policy.permissions import Role
 from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
@@ -68,6 +73,7 @@ _REVIEW = time(8, 15)  # the DSL's morning
 _DONE = time(11, 0)
 _CLOSE = time(12, 0)
 _SAME_DAY = time(16, 30)  # an urgent concern is looked at the same afternoon
+_PAPERWORK = time(13, 0)  # the manager types in the consent forms that came back
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,42 @@ def demo_sharing() -> dict[str, Any]:
     return _resource("sharing.json")
 
 
+def demo_consents() -> dict[str, Any]:
+    """The fictional consents, the kind of consent the setting added, and the logo's file."""
+    return _resource("consents.json")
+
+
+def demo_logo() -> bytes:
+    """The fictional demo setting's logo (a PNG drawn once for the demo)."""
+    name = str(demo_consents()["forms"]["logo"])
+    return resources.files("resources").joinpath(f"demo/{name}").read_bytes()
+
+
+def demo_scan(title: str) -> bytes:
+    """A one-page PDF standing in for a signed form scanned back in (fictional, no names on it)."""
+    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
+    from reportlab.pdfgen import canvas  # type: ignore[import-untyped]
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4, invariant=1)  # invariant: the same bytes every time
+    width, height = A4
+    page.setTitle(title)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, height - 96, title)
+    page.setFont("Helvetica", 11)
+    page.drawString(72, height - 124, "Fictional: made for the Sharewise demo vault. Nobody signed this.")
+    page.line(72, 200, width - 72, 200)
+    page.drawString(72, 184, "Signed by a parent with parental responsibility")
+    path = page.beginPath()
+    path.moveTo(90, 214)
+    path.curveTo(120, 250, 140, 190, 170, 226)
+    path.curveTo(190, 250, 210, 200, 250, 220)
+    page.drawPath(path)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
 def demo_accounts() -> tuple[DemoAccount, ...]:
     return tuple(
         DemoAccount(
@@ -144,6 +186,7 @@ class _Step:
     order: int
     actor: str = field(compare=False)
     run: Callable[[Session], None] = field(compare=False)
+    flexible: bool = field(default=False, compare=False)  # paperwork: may wait for its person
 
 
 def _in_opening_hours(when: datetime) -> datetime:
@@ -191,6 +234,11 @@ class _Builder:
         self._carers: dict[str, int] = {}  # carer name -> id (siblings share one)
         self._professionals: dict[tuple[str, str], int] = {}  # (child, name) -> id, once added
         self._shares: dict[str, int] = {}
+        self._kinds: dict[str, int] = {}  # kind code or name -> id
+        self._consents: dict[tuple[int, int, str], int] = {}  # (child, carer, kind) -> consent id
+        self._scans: dict[str, bytes] = {}
+        self._first_carer: dict[str, str] = {}  # child ref -> first carer with parental responsibility
+        self._setup = clock.now()
         self._steps: list[_Step] = []
 
     # --- helpers ------------------------------------------------------------------------------
@@ -201,8 +249,10 @@ class _Builder:
     def _minutes(self, low: int, high: int) -> int:
         return self._rng.randint(low, high)
 
-    def _step(self, at: datetime, actor: str, run: Callable[[Session], None]) -> None:
-        self._steps.append(_Step(at, len(self._steps), actor, run))
+    def _step(
+        self, at: datetime, actor: str, run: Callable[[Session], None], *, flexible: bool = False
+    ) -> None:
+        self._steps.append(_Step(at, len(self._steps), actor, run, flexible))
 
     def _as(self, actor: str) -> Session:
         """The session of ``actor``, signing the current person out and them in if need be."""
@@ -224,7 +274,10 @@ class _Builder:
         births: dict[str, date] = {}
         for family in families:
             carers: dict[str, int] = {}
+            signer = next((str(c["name"]) for c in family["carers"] if c["parental_responsibility"]), None)
             for spec in family["children"]:
+                if signer is not None:
+                    self._first_carer[str(spec["id"])] = signer
                 self._clock.advance(self._minutes(2, 5) * 60)
                 record = self._add_child(session, family, spec, births)
                 child_id = int(record.id)
@@ -752,12 +805,121 @@ class _Builder:
 
             self._step(_at(self._day(float(received)), time(14, 0)), MANAGER, receipt)
 
+    # --- consents and the printed forms --------------------------------------------------------
+
+    def plan_forms(self, data: Mapping[str, Any]) -> None:
+        """The logo set the day after set-up, and the kinds of consent the manager added."""
+        self._step(
+            _at(self._setup.date() + timedelta(days=1), time(12, 0)), MANAGER, self._set_logo, flexible=True
+        )
+        for spec in data["kinds"]:
+            details = KindDetails(
+                name=str(spec["name"]),
+                wording=str(spec["wording"]),
+                names_agencies=bool(spec.get("names_agencies", False)),
+                review_months=int(spec.get("review_months", 0)),
+            )
+
+            def add(s: Session, details: KindDetails = details) -> None:
+                self._kinds[details.name] = int(s.consents.add_kind(details).id)
+
+            self._step(_at(self._day(float(spec["days_ago"])), time(9, 30)), MANAGER, add, flexible=True)
+
+    @staticmethod
+    def _set_logo(s: Session) -> None:
+        s.forms.set_logo(demo_logo())
+
+    def plan_consents(self, data: Mapping[str, Any]) -> None:
+        """A signed registration declaration for most children (typed in from the paper forms at
+        set-up, or on the day for later starters), then each consent's history as it happened."""
+        declarations = data["declarations"]
+        before = timedelta(days=int(declarations["days_before_start"]))
+        missing = set(declarations["missing"])
+        scanned = set(declarations["scanned"])
+        typed_in = _at(self._setup.date() + timedelta(days=1), _PAPERWORK)
+        for number, (ref, started) in enumerate(self._starts.items()):
+            if ref in missing:
+                continue
+            signed = started - before
+            event = {"status": ConsentStatus.GIVEN.value, "how": ConsentHow.SIGNED_FORM.value}
+            when = max(_at(signed, _PAPERWORK), typed_in + timedelta(minutes=2 * number))
+            self._plan_event(
+                ref,
+                self._first_carer[ref],
+                KindCode.REGISTRATION.value,
+                event | {"scan": ref in scanned},
+                signed,
+                when,
+            )
+        for spec in data["consents"]:
+            ref = str(spec["child"])
+            carer = str(spec.get("carer", self._first_carer[ref]))
+            for number, event in enumerate(spec["events"]):
+                day = self._day(float(event["days_ago"]))
+                self._plan_event(ref, carer, str(spec["kind"]), event, day, _at(day, _PAPERWORK, number))
+
+    def _plan_event(
+        self, ref: str, carer_name: str, kind_key: str, event: Mapping[str, Any], day: date, when: datetime
+    ) -> None:
+        status = ConsentStatus(event["status"])
+        how = None if event.get("how") is None else ConsentHow(event["how"])
+        heard = event.get("heard_by")
+        note = str(event.get("note", ""))
+        scan = bool(event.get("scan", False))
+
+        def record(s: Session) -> None:
+            child, carer = self._children[ref], self._carers[carer_name]
+            on = min(day, self._local_today())
+            heard_by = None if heard is None else self._staff[str(heard)]
+            form = self._scan(kind_key) if scan else None
+            key = (child, carer, kind_key)
+            if status is ConsentStatus.WITHDRAWN:
+                s.consents.withdraw(
+                    self._consents[key], on=on, how=how, heard_by=heard_by, note=note, form=form
+                )
+                return
+            details = ConsentDetails(
+                status, on, how, heard_by, agencies=str(event.get("agencies", "")), note=note, form=form
+            )
+            self._consents[key] = int(s.consents.record(child, carer, self._kind_id(s, kind_key), details).id)
+
+        self._step(when, MANAGER, record, flexible=True)
+
+    def _kind_id(self, s: Session, key: str) -> int:
+        if key not in self._kinds:
+            for kind in s.consents.kinds(include_retired=True):
+                self._kinds[kind.code.value if kind.code else kind.name] = int(kind.id)
+        return self._kinds[key]
+
+    def _scan(self, kind_key: str) -> bytes:
+        if kind_key not in self._scans:
+            title = {
+                KindCode.REGISTRATION.value: "Signed registration declaration (demo scan)",
+                KindCode.ADDITIONAL_NEEDS.value: "Signed consent: sharing about additional needs (demo scan)",
+                KindCode.TRANSITION.value: "Signed consent: passing on development summaries (demo scan)",
+            }.get(kind_key, "Signed consent form (demo scan)")
+            self._scans[kind_key] = demo_scan(title)
+        return self._scans[kind_key]
+
     def run(self) -> None:
-        """Every planned step in time order, each by its person, on the moving clock."""
+        """Every planned step in time order, each by its person, on the moving clock.
+
+        A ``flexible`` step (paperwork) that falls while someone else is signed in waits, in
+        order, until its person is signed in anyway: each extra sign-in costs a derivation."""
+        waiting: list[_Step] = []
         for step in sorted(self._steps):
             if step.at > self._now:
                 raise ValueError("demo step planned in the future")
+            if step.flexible and (waiting or step.actor != self._actor):
+                waiting.append(step)
+                continue
             self._clock.move_to(step.at)
+            step.run(self._as(step.actor))
+            while waiting and waiting[0].actor == self._actor:
+                self._clock.advance(20)
+                waiting.pop(0).run(self._session)
+        for step in waiting:  # still waiting at the end: its person signs in once more
+            self._clock.advance(20)
             step.run(self._as(step.actor))
 
 
@@ -826,6 +988,9 @@ def _fill(
         sharing = demo_sharing()
         builder.plan_sharing(sharing["decisions"])
         builder.plan_transfers(sharing["transfers"])
+        consents = demo_consents()
+        builder.plan_forms(consents)
+        builder.plan_consents(consents)
         builder.run()
     finally:
         builder.finish()

@@ -91,6 +91,10 @@ def test_the_manager_adds_changes_and_retires_kinds(made_vault: VaultUnderTest) 
         s.consents.add_kind(KindDetails("", "Words"))
     with pytest.raises(ValidationError):
         s.consents.add_kind(KindDetails("Outings", "x" * 4001))
+    needs = kind_id(s, KindCode.ADDITIONAL_NEEDS)
+    with pytest.raises(ValidationError, match="always names the agencies") as unticked:
+        s.consents.update_kind(needs, KindDetails("Additional needs", "We may share.", False, 12))
+    assert unticked.value.field == "names_agencies"
     with pytest.raises(ValidationError, match="between 0 and 120"):
         s.consents.add_kind(KindDetails("Outings", "Local walks.", False, 500))
     actions = [e.action for e in s.audit.entries(where=AuditFilter(action=None))]

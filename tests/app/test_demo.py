@@ -1,6 +1,7 @@
 """The demo vault: the fictional staff of resources/demo/setting.json, job titles included, the
-fictional children of resources/demo/children.json with a year of records in every state, and the
-information-sharing decisions and file transfers of resources/demo/sharing.json.
+fictional children of resources/demo/children.json with a year of records in every state, the
+information-sharing decisions and file transfers of resources/demo/sharing.json, and the consents,
+email address and logo of resources/demo/consents.json.
 
 Built once per module on a manual clock (the cheap KDF is on for tests).
 """
@@ -22,7 +23,17 @@ from app.children import Child, Enrolment
 from app.chronology import EntryKind
 from app.clock import ManualClock
 from app.concerns import ConcernStatus
-from app.demo import create_demo_vault, demo_accounts, demo_children, demo_sharing
+from app.consents import Consent, ConsentHow, ConsentStatus, GapKind, KindCode
+from app.demo import (
+    create_demo_vault,
+    demo_accounts,
+    demo_children,
+    demo_consents,
+    demo_data,
+    demo_logo,
+    demo_sharing,
+)
+from app.forms import check_logo
 from app.policy.permissions import Role
 from app.policy.sharing_path import Answer, Ground, LawfulBasis, Question, Verdict
 from app.reports import fonts
@@ -212,6 +223,9 @@ def test_every_phone_number_is_from_the_drama_ranges(demo: Demo) -> None:
         assert all(DRAMA.fullmatch(n.strip()) for n in found), [n for n in found if not DRAMA.fullmatch(n)]
     emails = [c.email for child in demo.children for c in child.carers if c.email]
     assert emails and all(e.endswith("@example.com") for e in emails)
+    assert demo.session.settings.provider().email.endswith("@littleacorns.example.org.uk")
+    consents = resources.files("resources").joinpath("demo/consents.json").read_text("utf-8")
+    assert PHONE_LIKE.findall(consents) == []
 
 
 def test_the_audit_chain_verifies_and_reads_in_order(demo: Demo) -> None:
@@ -244,6 +258,7 @@ def test_the_same_demo_every_time(demo: Demo, tmp_path: Path) -> None:
             return [(r.received_at, r.verdict, r.requester) for r in s.sharing.queue(include_final=True)]
 
         assert shares(session) == shares(demo.session)
+        assert all_consents(session, demo.children) == all_consents(demo.session, demo.children)
         session.close()
     finally:
         vault.close()
@@ -468,3 +483,145 @@ def test_everyone_named_in_the_decisions_is_one_of_the_demo_people(
     named = [n for n in named if n]
     assert len(named) > 40
     assert set(named) <= cast, set(named) - cast
+
+
+# --- consents and the printed forms ----------------------------------------------------------
+
+PHOTOS = "Photographs for the setting's displays"
+
+
+def all_consents(session: Session, children: list[Child]) -> list[tuple[str, str, ConsentStatus, date]]:
+    return [
+        (c.carer_name, c.kind.name, c.status, c.status_on)
+        for child in children
+        for c in session.consents.for_child(child.id).consents
+    ]
+
+
+@pytest.fixture(scope="module")
+def consents(demo: Demo) -> list[Consent]:
+    return [c for child in demo.children for c in demo.session.consents.for_child(child.id).consents]
+
+
+def test_consents_of_every_status_from_carers_with_parental_responsibility(
+    demo: Demo, consents: list[Consent]
+) -> None:
+    statuses = Counter(c.status for c in consents)
+    assert set(statuses) == set(ConsentStatus)
+    assert statuses[ConsentStatus.REFUSED] == 1 and statuses[ConsentStatus.WITHDRAWN] == 1
+    assert statuses[ConsentStatus.GIVEN] > len(consents) / 2
+    today = NOW.date()
+    by_id = {child.id: child for child in demo.children}
+    for consent in consents:
+        child = by_id[consent.child_id]
+        (carer,) = [c for c in child.carers if c.id == consent.carer_id]
+        assert carer.parental_responsibility and carer.full_name == consent.carer_name
+        assert child.date_of_birth < consent.status_on <= today
+        assert consent.recorded_at < NOW
+        if consent.status is not ConsentStatus.REQUESTED:
+            assert consent.how is not None
+            assert consent.how is not ConsentHow.VERBAL or consent.heard_by_name
+    (refused,) = [c for c in consents if c.status is ConsentStatus.REFUSED]
+    assert refused.kind.code is KindCode.TRANSITION and refused.note
+
+
+def test_a_withdrawal_keeps_the_consent_it_takes_back(demo: Demo, consents: list[Consent]) -> None:
+    (withdrawn,) = [c for c in consents if c.status is ConsentStatus.WITHDRAWN]
+    assert withdrawn.note and withdrawn.kind.name == PHOTOS and not withdrawn.in_force
+    history = demo.session.consents.history(withdrawn.id)
+    assert [e.status for e in history] == [ConsentStatus.GIVEN, ConsentStatus.WITHDRAWN]
+    assert history[0].status_on < history[1].status_on
+
+
+def test_most_children_signed_the_registration_declaration(demo: Demo, consents: list[Consent]) -> None:
+    signed = {c.child_id for c in consents if c.kind.code is KindCode.REGISTRATION and c.signed}
+    assert len(demo.children) - 3 == len(signed)
+    for child in demo.children:
+        if child.id in signed:
+            (declaration,) = [
+                c for c in consents if c.child_id == child.id and c.kind.code is KindCode.REGISTRATION
+            ]
+            assert declaration.status_on <= child.start_date  # signed before the first session
+
+
+def test_additional_needs_consents_name_the_agencies(consents: list[Consent]) -> None:
+    given = [c for c in consents if c.kind.code is KindCode.ADDITIONAL_NEEDS and c.in_force]
+    assert len(given) >= 3
+    assert all(c.agencies.strip() and c.review_on is not None for c in given)
+    assert any("Speech and language therapy" in c.agencies and "Area SENCO" in c.agencies for c in given)
+
+
+def test_leavers_and_children_near_school_age_have_transition_consents(
+    demo: Demo, consents: list[Consent]
+) -> None:
+    today = NOW.date()
+    transition = {c.child_id: c for c in consents if c.kind.code is KindCode.TRANSITION}
+    leavers = [c for c in demo.children if c.leaving_date is not None]
+    assert leavers and all(transition[c.id].in_force for c in leavers)
+    this_term = [c for c in transition.values() if (today - c.status_on).days < 120]
+    assert len(this_term) >= 6  # asked of the families whose children start school next
+
+
+def test_the_setting_added_a_photographs_kind(demo: Demo, consents: list[Consent]) -> None:
+    (kind,) = [k for k in demo.session.consents.kinds() if not k.built_in]
+    assert kind.name == PHOTOS and kind.review_months == 12 and not kind.names_agencies
+    assert PHOTOS in [k.name for k in demo.session.forms.kinds()]
+    given = [c for c in consents if c.kind.id == kind.id and c.in_force]
+    assert len(given) >= 10 and all(c.review_on is not None for c in given)
+
+
+def test_the_gaps_list_has_a_missing_declaration_a_form_not_back_and_a_review(
+    demo: Demo, consents: list[Consent]
+) -> None:
+    today = NOW.date()
+    gaps = demo.session.consents.gaps()
+    found = Counter(g.gap for g in gaps)
+    assert found[GapKind.NO_DECLARATION] == 3
+    assert found[GapKind.NOT_RETURNED] >= 2
+    assert found[GapKind.REVIEW_DUE] == 1 and found[GapKind.REVIEW_OVERDUE] == 0
+    on_roll = {c.id for c in demo.children if c.leaving_date is None or c.leaving_date > today}
+    assert {g.child_id for g in gaps} <= on_roll
+    by_id = {c.id: c for c in consents}
+    for gap in gaps:
+        if gap.gap is GapKind.NOT_RETURNED:
+            assert gap.consent_id is not None
+            assert (today - by_id[gap.consent_id].status_on).days > 14
+        if gap.gap is GapKind.REVIEW_DUE:
+            assert gap.due is not None and today < gap.due <= today + timedelta(days=30)
+    # A form sent home in the last fortnight is not chased yet.
+    recent = [c for c in consents if c.status is ConsentStatus.REQUESTED and (today - c.status_on).days < 14]
+    assert recent and not {c.id for c in recent} & {g.consent_id for g in gaps}
+
+
+def test_a_few_signed_forms_are_scanned_in_small(demo: Demo, consents: list[Consent]) -> None:
+    with_scans = [c for c in consents if c.forms]
+    assert 4 <= len(with_scans) <= 10  # a lean demo: a few small PDFs, not one per child
+    (form,) = demo.session.consents.history(with_scans[0].id)[-1].forms
+    assert form.media_type == "application/pdf" and form.size < 5_000
+    scan = demo.session.consents.open_form(form.id)
+    assert scan.data.startswith(b"%PDF-") and b"demo scan" in scan.data  # in its title
+
+
+def test_the_printed_forms_carry_the_demo_logo_and_email(demo: Demo) -> None:
+    branding = demo.session.forms.branding()
+    assert branding.logo is not None and branding.logo.data == demo_logo()
+    assert branding.logo.media_type == "image/png" and check_logo(branding.logo.data)
+    assert len(branding.logo.data) < 30 * 1024
+    assert branding.provider.email == demo_data()["provider"]["email"]
+
+
+def test_the_consents_file_names_only_demo_children_carers_and_staff() -> None:
+    data = demo_consents()
+    families = demo_children()["families"]
+    children = {c["id"]: f for f in families for c in f["children"]}
+    staff = {a.username for a in demo_accounts()}
+    kinds = {k.value for k in KindCode} | {k["name"] for k in data["kinds"]}
+    named = set(data["declarations"]["missing"]) | set(data["declarations"]["scanned"])
+    assert named <= set(children)
+    for spec in data["consents"]:
+        assert spec["child"] in children and spec["kind"] in kinds
+        carers = {c["name"] for c in children[spec["child"]]["carers"] if c["parental_responsibility"]}
+        assert spec.get("carer", next(iter(carers))) in carers
+        for event in spec["events"]:
+            assert event.get("heard_by", "zoe") in staff
+            assert ConsentStatus(event["status"])
