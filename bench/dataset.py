@@ -4,9 +4,12 @@
 over ten years (1 September 2016 to 31 August 2026): staff accounts, about 2,000 children who start
 and leave across the decade (with their carers, siblings sharing carers, emergency contacts),
 50,000 concerns logged while each child was on roll by several members of staff, and the DSL's
-reviews, actions, completions, corrections and closures. Every change goes through
-``session.children`` / ``session.concerns`` / ``session.parent_contacts`` and is one durable,
-audited transaction, exactly as in the program; nothing is written with SQL here.
+reviews, actions, completions, corrections and closures; and 20,000 consent changes (each carer
+with parental responsibility answering the three built-in kinds and the manager's "Photographs"
+kind, with forms that never came back, refusals, withdrawals and yearly reviews). Every change goes
+through ``session.children`` / ``session.concerns`` / ``session.parent_contacts`` /
+``session.consents`` and is one durable, audited transaction, exactly as in the program; nothing is
+written with SQL here.
 
 A ``ManualClock`` only ever moves forward: every change is made at the moment it happens in the
 story (a child is added a week or two before starting, a concern is recorded minutes to hours
@@ -51,6 +54,15 @@ from app.children import (
 )
 from app.clock import ManualClock
 from app.concerns import NewConcern
+from app.consents import (
+    ConsentDetails,
+    ConsentHow,
+    ConsentStatus,
+    GapKind,
+    KindCode,
+    KindDetails,
+    add_months,
+)
 from app.parent_contacts import NewParentContact
 from app.policy.permissions import Role
 from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
@@ -74,7 +86,7 @@ from app.vault import kdf
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
 
-VERSION = 1  # change when the generator changes, so cached or reported datasets are told apart
+VERSION = 2  # change when the generator changes, so cached or reported datasets are told apart
 SEED = 20160901
 START = datetime(2016, 9, 1, 8, 0, tzinfo=UTC)
 END = datetime(2026, 8, 31, 17, 30, tzinfo=UTC)
@@ -365,6 +377,8 @@ class DatasetInfo:
     sharing: Mapping[str, int] = field(default_factory=dict)
     busy_child: int | None = None
     busy_decisions: int = 0
+    # The consents: what was recorded how often, and the gaps at the end (kept apart like ``sharing``).
+    consents: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -1268,6 +1282,219 @@ def _plan_sharing(
     return plans, busy.index
 
 
+# --- consents -----------------------------------------------------------------------------------
+
+REGISTRATION = KindCode.REGISTRATION.value
+NEEDS = KindCode.ADDITIONAL_NEEDS.value
+TRANSITION = KindCode.TRANSITION.value
+PHOTOS = "photographs"
+PHOTOS_KIND = KindDetails(
+    name="Photographs for the setting's displays",
+    wording=(
+        "I agree that photographs of my child at play may be put up on the walls of the setting and in "
+        "my child's learning journal, where only the children, their families and the staff see them. "
+        "I can change my mind at any time by telling the manager."
+    ),
+    review_months=12,
+)
+REVIEWED = {NEEDS: 12, PHOTOS: 12}  # months: the kinds whose answers are asked again each year
+NEEDS_SHARE = 0.15  # of the children, asked about sharing information on additional needs
+AGENCY_SETS = (
+    "Speech and language therapy; Area SENCO",
+    "Portage; Area SENCO",
+    "Health visiting team; Speech and language therapy",
+    "Educational psychology; Area SENCO",
+    "Physiotherapy; Occupational therapy",
+)
+REFUSAL_NOTES = (
+    "Would rather not; happy to talk about it again next term.",
+    "Dad wants to discuss it with mum first.",
+    "Prefers to pass things on to the school herself.",
+    "",
+)
+WITHDRAWAL_NOTES = (
+    "Asked at collection that the photographs come down; the room leader took them down the same day.",
+    "Family circumstances have changed; asked us to stop for now.",
+    "Wrote in to take back the consent; the key worker was told the same day.",
+)
+CONSENT_CALLS = "consent changes"  # record() and withdraw() calls, in the consent counts
+
+
+@dataclass(frozen=True)
+class ConsentStep:
+    """One change to one consent, made at ``at`` (its date is the day it is recorded)."""
+
+    at: datetime
+    history: int
+    status: ConsentStatus
+    how: ConsentHow | None = None
+    agencies: str = ""
+    note: str = ""
+
+
+@dataclass
+class ConsentHistory:
+    """What one carer (``slot`` in the child's list of carers) answered for one kind, in order."""
+
+    index: int
+    child: int
+    slot: int
+    kind: str
+    steps: list[ConsentStep] = field(default_factory=list)
+    removable: bool = True  # the first carer's registration declaration always stays
+
+
+def _carers_in_use(children: Sequence[ChildPlan]) -> dict[int, list[CarerDetails]]:
+    """The carers each child ends up with, as ``_run_events`` adds them: a younger sibling shares
+    the older one's carers when the older child was added first, and has their own otherwise."""
+    used: dict[int, list[CarerDetails]] = {}
+    for c in sorted(children, key=lambda p: (p.add_at, p.index)):
+        older = c.sibling_of
+        used[c.index] = used[older] if older is not None and older in used else c.carers
+    return used
+
+
+def _answer_how(rng: random.Random) -> ConsentHow:
+    roll = rng.random()
+    return (
+        ConsentHow.SIGNED_FORM if roll < 0.7 else ConsentHow.IN_WRITING if roll < 0.9 else ConsentHow.VERBAL
+    )
+
+
+def _asked(
+    rng: random.Random, history: ConsentHistory, asked: datetime, last: datetime, agencies: str = ""
+) -> datetime | None:
+    """A form sent home and, usually, the answer a few days later. Returns when consent was given
+    (None if it was refused or never came back)."""
+    history.steps.append(ConsentStep(asked, history.index, ConsentStatus.REQUESTED))
+    answered = _at((asked + timedelta(days=rng.uniform(2, 12))).date(), rng, 9, 17)
+    roll = rng.random()
+    if answered >= last or roll >= 0.95:
+        return None  # not returned: shows in the gaps while the child is on roll
+    if roll >= 0.86:
+        how = ConsentHow.IN_WRITING if rng.random() < 0.6 else ConsentHow.VERBAL
+        note = rng.choice(REFUSAL_NOTES)
+        history.steps.append(ConsentStep(answered, history.index, ConsentStatus.REFUSED, how, note=note))
+        return None
+    history.steps.append(
+        ConsentStep(answered, history.index, ConsentStatus.GIVEN, _answer_how(rng), agencies=agencies)
+    )
+    return answered
+
+
+def _plan_consents(
+    rng: random.Random, children: Sequence[ChildPlan], total: int
+) -> tuple[list[ConsentHistory], list[ConsentStep]]:
+    """Exactly ``total`` consent changes: each carer with parental responsibility signs the
+    registration declaration (the second one about half the time), is asked about photographs on
+    arrival, about additional needs for some children, and about passing on development summaries
+    before the child leaves for school; some refuse, a few forms never come back, a few consents
+    are withdrawn. Yearly reviews (consent given again) make up the rest of ``total``."""
+    if total <= 0:
+        return [], []
+    used = _carers_in_use(children)
+    histories: list[ConsentHistory] = []
+
+    def history(child: int, slot: int, kind: str, removable: bool = True) -> ConsentHistory:
+        made = ConsentHistory(len(histories), child, slot, kind, removable=removable)
+        histories.append(made)
+        return made
+
+    given: list[tuple[ConsentHistory, datetime, datetime]] = []  # reviewable: (history, given at, last)
+    for c in children:
+        first = c.add_at + timedelta(hours=1)
+        last = min(c.leave_at or END, END) - timedelta(hours=2)
+        needs = rng.random() < NEEDS_SHARE
+        agencies = rng.choice(AGENCY_SETS)
+        slots = [k for k, carer in enumerate(used[c.index]) if carer.parental_responsibility]
+        for number, slot in enumerate(slots):
+            if number == 0 or rng.random() < 0.6:
+                declaration = history(c.index, slot, REGISTRATION, removable=number > 0)
+                signed = first + timedelta(minutes=rng.uniform(5, 90))
+                if rng.random() < 0.4:  # sent home in the welcome pack, signed on a settling-in visit
+                    asked, signed = (
+                        signed,
+                        _at((signed + timedelta(days=rng.uniform(2, 10))).date(), rng, 9, 17),
+                    )
+                    declaration.steps.append(ConsentStep(asked, declaration.index, ConsentStatus.REQUESTED))
+                if signed < last:
+                    declaration.steps.append(
+                        ConsentStep(signed, declaration.index, ConsentStatus.GIVEN, ConsentHow.SIGNED_FORM)
+                    )
+            photos = history(c.index, slot, PHOTOS)
+            yes = _asked(rng, photos, first + timedelta(minutes=rng.uniform(100, 200)), last)
+            if yes is not None:
+                if rng.random() < 0.04 and last - yes > timedelta(days=40):
+                    taken_back = _random_moment(rng, (yes + timedelta(days=30), last))
+                    how = ConsentHow.VERBAL if rng.random() < 0.7 else ConsentHow.IN_WRITING
+                    note = rng.choice(WITHDRAWAL_NOTES)
+                    photos.steps.append(
+                        ConsentStep(taken_back, photos.index, ConsentStatus.WITHDRAWN, how, note=note)
+                    )
+                else:
+                    given.append((photos, yes, last))
+            if needs and last - first > timedelta(days=60):
+                when = _random_moment(rng, (first + timedelta(days=20), last - timedelta(days=30)))
+                shared = history(c.index, slot, NEEDS)
+                yes = _asked(rng, shared, when, last, agencies)
+                if yes is not None:
+                    given.append((shared, yes, last))
+            if c.leave_at is not None and c.details.destination:
+                asked = _at((c.leave_at - timedelta(days=rng.uniform(50, 90))).date(), rng, 9, 16)
+                if asked > first:
+                    _asked(rng, history(c.index, slot, TRANSITION), asked, last)
+    base = sum(len(h.steps) for h in histories)
+    if base > total:  # fewer than usual: some answers are left out, never the first declaration
+        spare = [h for h in histories if h.removable]
+        rng.shuffle(spare)
+        dropped: set[int] = set()
+        for h in spare:
+            if base <= total:
+                break
+            base -= len(h.steps)
+            dropped.add(h.index)
+        if base > total:
+            raise ValueError(
+                f"the dataset needs at least {base} consent changes: a declaration for each child"
+            )
+        given = [g for g in given if g[0].index not in dropped]
+        kept = [h for h in histories if h.index not in dropped]
+        for number, h in enumerate(kept):  # renumber, steps and all
+            h.index = number
+            h.steps = [replace(step, history=number) for step in h.steps]
+        histories = kept
+    _plan_reviews(rng, given, total - base)
+    steps = sorted((step for h in histories for step in h.steps), key=lambda step: step.at)
+    return histories, steps
+
+
+def _plan_reviews(
+    rng: random.Random, given: list[tuple[ConsentHistory, datetime, datetime]], wanted: int
+) -> None:
+    """``wanted`` yearly reviews, the first review of every consent before any second one: the
+    form goes home before the review date and comes back signed again."""
+    level = given
+    while wanted > 0 and level:
+        candidates = []
+        for h, at, last in level:
+            due = add_months(at.date(), REVIEWED[h.kind])
+            again = _at(due - timedelta(days=rng.randrange(0, 21)), rng, 9, 17)
+            if at < again < last:
+                candidates.append((h, again, last))
+        rng.shuffle(candidates)
+        level = candidates[:wanted]
+        level.sort(key=lambda g: g[0].index)
+        for h, again, _last in level:
+            h.steps.append(
+                ConsentStep(
+                    again, h.index, ConsentStatus.GIVEN, ConsentHow.SIGNED_FORM, agencies=h.steps[-1].agencies
+                )
+            )
+        wanted -= len(level)
+    if wanted > 0:
+        raise ValueError(f"the children cannot hold that many consent changes: ask for {wanted} fewer")
+
+
 # --- building ---------------------------------------------------------------------------------
 
 
@@ -1427,18 +1654,87 @@ class _SharingRun:
         self.counts.add("corrections")
 
 
+class _ConsentRun:
+    """The consent changes, each through ``session.consents`` at its moment. The manager types in
+    the forms that come back; an answer given in person is recorded by the key worker who heard it."""
+
+    def __init__(
+        self,
+        sessions: Mapping[str, Session],
+        ids: Mapping[str, int],
+        clock: ManualClock,
+        children: Sequence[ChildPlan],
+        histories: Sequence[ConsentHistory],
+        steps: Sequence[ConsentStep],
+        counts: _Counts,
+    ) -> None:
+        self.sessions, self.ids, self.clock, self.children = sessions, ids, clock, children
+        self.histories, self.steps, self.counts = histories, steps, counts
+        self.carer_ids: dict[int, list[tuple[CarerId, CarerDetails]]] = {}  # filled as children are added
+        self.kind_ids: dict[str, int] = {}
+        self.consent_ids: dict[int, int] = {}  # history index -> consent id
+        self.last: dict[int, ConsentStatus] = {}  # history index -> the answer so far
+        self.seconds = 0.0
+
+    def add_kind(self) -> None:
+        """The manager adds the photographs kind on the first morning."""
+        manager = self.sessions[MANAGER.username]
+        start = time.perf_counter()
+        manager.consents.add_kind(PHOTOS_KIND)
+        for kind in manager.consents.kinds():
+            self.kind_ids[kind.code.value if kind.code else PHOTOS] = kind.id
+        self.seconds += time.perf_counter() - start
+        self.counts.add("kinds added by the manager")
+
+    def events(self) -> list[tuple[datetime, str, int]]:
+        return [(step.at, "consent", number) for number, step in enumerate(self.steps)]
+
+    def handle(self, number: int, child_ids: Mapping[int, int]) -> None:
+        start = time.perf_counter()
+        step = self.steps[number]
+        h = self.histories[step.history]
+        child = self.children[h.child]
+        heard_by = self.ids[child.key_worker] if step.how is ConsentHow.VERBAL else None
+        who = child.key_worker if heard_by is not None else MANAGER.username
+        consents = self.sessions[who].consents
+        on = self.clock.now().astimezone().date()  # the core's "today": the PC's own calendar
+        if step.status is ConsentStatus.WITHDRAWN:
+            consents.withdraw(
+                self.consent_ids[h.index], on=on, how=step.how, heard_by=heard_by, note=step.note
+            )
+        else:
+            details = ConsentDetails(
+                step.status, on, step.how, heard_by, agencies=step.agencies, note=step.note
+            )
+            carer = self.carer_ids[h.child][h.slot][0]
+            recorded = consents.record(child_ids[h.child], carer, self.kind_ids[h.kind], details)
+            if self.last.get(h.index) is ConsentStatus.GIVEN:
+                self.counts.add("reviews (given again)")
+            if h.index not in self.consent_ids:
+                self.consent_ids[h.index] = recorded.id
+                self.counts.add("consents")
+        self.last[h.index] = step.status
+        self.seconds += time.perf_counter() - start
+        self.counts.add(CONSENT_CALLS)
+        self.counts.add(step.status.value)
+        if heard_by is not None:
+            self.counts.add("recorded by the key worker who heard it")
+
+
 def build_dataset(
     folder: Path,
     *,
     children: int = 2000,
     concerns: int = 50000,
     decisions: int | None = None,
+    consents: int | None = None,
     progress: Progress | None = None,
 ) -> DatasetInfo:
     """Create a vault in ``folder`` (which must not hold one) and fill it; the vault is closed again.
 
     ``decisions`` information-sharing decisions (five a child unless given: 10,000 for the full
-    dataset) are made along the way, interleaved in time with everything else.
+    dataset) are made along the way, interleaved in time with everything else, and so are
+    ``consents`` consent changes (ten a child unless given: 20,000 for the full dataset).
 
     Sign in afterwards with ``Vault.open(folder, keyring=DeviceKeyring(None), clock=ManualClock(info.end))``
     and one of the accounts in ``DatasetInfo`` (the slots use the minimal Argon2id parameters).
@@ -1452,6 +1748,9 @@ def build_dataset(
     decisions = children * 5 if decisions is None else decisions
     share_rng = random.Random(f"{SEED}-sharing-{children}-{concerns}-{decisions}")
     share_plans, busy = _plan_sharing(share_rng, child_plans, concern_plans, chosen, decisions)
+    consents = children * 10 if consents is None else consents
+    consent_rng = random.Random(f"{SEED}-consents-{children}-{concerns}-{consents}")
+    histories, consent_steps = _plan_consents(consent_rng, child_plans, consents)
     phases["planning"] = time.perf_counter() - began
 
     mark = time.perf_counter()
@@ -1489,15 +1788,29 @@ def build_dataset(
             sessions[s.username] = _session_for(manager, member)
         categories = [c.id for c in manager.concerns.categories()]
         phases["vault and staff"] = time.perf_counter() - mark
-        counts, share_counts = _Counts(), _Counts()
+        counts, share_counts, consent_counts = _Counts(), _Counts(), _Counts()
         mark = time.perf_counter()
         sharing = _SharingRun(sessions, clock, share_plans, share_counts)
-        _run_events(sessions, ids, clock, child_plans, concern_plans, categories, counts, progress, sharing)
+        consent_run = _ConsentRun(sessions, ids, clock, child_plans, histories, consent_steps, consent_counts)
+        consent_run.add_kind()
+        _run_events(
+            sessions,
+            ids,
+            clock,
+            child_plans,
+            concern_plans,
+            categories,
+            counts,
+            progress,
+            sharing,
+            consent_run,
+        )
         child_ids = sharing.child_ids
         chosen_id = child_ids[chosen]
-        # The decisions were made in time order among the rest; their time is counted apart.
-        phases["children and concerns"] = time.perf_counter() - mark - sharing.seconds
+        # The decisions and consents were made in time order among the rest; their time is counted apart.
+        phases["children and concerns"] = time.perf_counter() - mark - sharing.seconds - consent_run.seconds
         phases["sharing decisions"] = sharing.seconds
+        phases["consents"] = consent_run.seconds
         mark = time.perf_counter()
         entries = _top_up_chronology(sessions, ids, clock, child_plans[chosen], chosen_id, rng, counts)
         phases["chosen child's chronology"] = time.perf_counter() - mark
@@ -1507,6 +1820,7 @@ def build_dataset(
         busy_id = None if busy is None else child_ids[busy]
         busy_decisions = 0 if busy_id is None else len(manager.sharing.for_child(busy_id))
         share_counts.values.update(_sharing_state(manager))
+        consent_counts.values.update(_consent_state(manager))
         db.checkpoint()
         manager.close()
     finally:
@@ -1533,6 +1847,7 @@ def build_dataset(
         sharing=dict(share_counts.values),
         busy_child=busy_id,
         busy_decisions=busy_decisions,
+        consents=dict(consent_counts.values),
     )
 
 
@@ -1550,6 +1865,14 @@ def _sharing_state(manager: Session) -> dict[str, int]:
     }
 
 
+def _consent_state(manager: Session) -> dict[str, int]:
+    """What the consents' gaps list shows at the end, counted through the service."""
+    found = {f"gaps at the end: {kind.value.replace('_', ' ')}": 0 for kind in GapKind}
+    for gap in manager.consents.gaps():
+        found[f"gaps at the end: {gap.gap.value.replace('_', ' ')}"] += 1
+    return found
+
+
 def _run_events(
     sessions: Mapping[str, Session],
     ids: Mapping[str, int],
@@ -1560,6 +1883,7 @@ def _run_events(
     counts: _Counts,
     progress: Progress | None,
     sharing: _SharingRun,
+    consents: _ConsentRun,
 ) -> None:
     """Every change in time order, each through its service method at its moment. Fills
     ``sharing.child_ids`` and ``sharing.concern_ids`` (plan index -> id) as records are added."""
@@ -1584,10 +1908,12 @@ def _run_events(
         plan(p.close_at, "close", p.index)
     for when, kind, index in sharing.events():
         plan(when, kind, index)
+    for when, kind, index in consents.events():
+        plan(when, kind, index)
     heapq.heapify(events)
     manager, dsl = sessions[MANAGER.username], sessions[DSL_USERNAME]
     child_ids = sharing.child_ids
-    carer_ids: dict[int, list[tuple[CarerId, CarerDetails]]] = {}
+    carer_ids = consents.carer_ids
     concern_ids = sharing.concern_ids
     action_ids: dict[int, int] = {}
     total, done = len(events), 0
@@ -1674,9 +2000,11 @@ def _run_events(
             counts.add("concerns closed")
         elif kind.startswith("share_"):
             sharing.handle(kind, index)
+        elif kind == "consent":
+            consents.handle(index, child_ids)
         done += 1
         if progress is not None and (done % 2000 == 0 or done == total):
-            progress("children, concerns and sharing decisions", done, total)
+            progress("children, concerns, sharing decisions and consents", done, total)
 
 
 def _side(index: int) -> str:

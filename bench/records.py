@@ -695,6 +695,19 @@ def dataset_lines(info: DatasetInfo) -> list[str]:
         f"in the system temp folder ({tempfile.gettempdir()}), then measured.",
         "",
     ]
+    k = info.consents
+    if k.get(dataset.CONSENT_CALLS):
+        took = info.phase_seconds.get("consents", 0.0)
+        gaps = ", ".join(
+            f"{n:,} {key.removeprefix('gaps at the end: ')}" for key, n in k.items() if key.startswith("gaps")
+        )
+        lines += [
+            f"Consents: {k[dataset.CONSENT_CALLS]:,} changes through `session.consents` (asked, given, "
+            f"refused, "
+            f"withdrawn; {k.get('consents', 0):,} current answers) in {took:.1f} s "
+            f"({took / k[dataset.CONSENT_CALLS] * 1000:.2f} ms each); the gaps list at the end: {gaps}.",
+            "",
+        ]
     return lines
 
 
