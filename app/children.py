@@ -522,14 +522,7 @@ class ChildrenService:
         return scope is Scope.ALL or key_worker_id == self._ctx.actor.id
 
     def _require_edit(self, child_id: int) -> Scope:
-        """CHILD_EDIT on this child: ALL, or OWN and the person is the child's key worker."""
-        scope = self._ctx.require(Action.CHILD_EDIT)
-        row = self._ctx.database.one("SELECT key_worker_id FROM child WHERE id = ?", (child_id,))
-        if row is None:
-            raise NotFound(GONE)
-        if scope is Scope.OWN and row["key_worker_id"] != self._ctx.actor.id:
-            raise_not_key_worker()
-        return scope
+        return require_edit(self._ctx, child_id)
 
     def _check_staff(self, tx: Database, staff_id: int | None, field: str, *, key_worker: bool) -> None:
         if staff_id is None:
@@ -1181,6 +1174,20 @@ def _iso(day: date | None) -> str | None:
 def _delete_carer_row(tx: Database, carer_id: int) -> None:
     tx.execute("DELETE FROM carer_withheld WHERE carer_id = ? OR from_carer_id = ?", (carer_id, carer_id))
     tx.execute("DELETE FROM carer WHERE id = ?", (carer_id,))
+
+
+def require_edit(context: SessionContext, child_id: int, refusal: str | None = None) -> Scope:
+    """CHILD_EDIT on this child: ALL, or OWN and the person is the child's key worker (consents
+    and a family's forms follow the same rule). ``refusal`` replaces the usual sentence."""
+    scope = context.require(Action.CHILD_EDIT)
+    row = context.database.one("SELECT key_worker_id FROM child WHERE id = ?", (child_id,))
+    if row is None:
+        raise NotFound(GONE)
+    if scope is Scope.OWN and row["key_worker_id"] != context.actor.id:
+        if refusal is not None:
+            raise PermissionDenied(refusal, action=Action.CHILD_EDIT.value)
+        raise_not_key_worker()
+    return scope
 
 
 def raise_not_key_worker(*, adding: bool = False) -> NoReturn:

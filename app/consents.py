@@ -21,10 +21,10 @@ from typing import Any, NewType
 
 from app import children, names, validation
 from app.audit import AuditAction
-from app.children import GONE, CarerId, ChildId, raise_not_key_worker
+from app.children import CarerId, ChildId
 from app.clock import from_text, local_today, long_date, to_text
 from app.errors import NotFound, PermissionDenied, ValidationError
-from app.policy.permissions import Action, Scope
+from app.policy.permissions import Action
 from app.session_context import SessionContext
 from app.vault.database import Database
 
@@ -406,12 +406,7 @@ class ConsentService:
         return local_today(self._ctx.clock)
 
     def _require_edit(self, child_id: int) -> None:
-        scope = self._ctx.require(Action.CHILD_EDIT)
-        row = self._ctx.database.one("SELECT key_worker_id FROM child WHERE id = ?", (child_id,))
-        if row is None:
-            raise NotFound(GONE)
-        if scope is Scope.OWN and row["key_worker_id"] != self._ctx.actor.id:
-            raise_not_key_worker()
+        children.require_edit(self._ctx, child_id)
 
     def _may_edit(self, child_id: int) -> bool:
         try:

@@ -20,7 +20,7 @@ from app.audit import AuditAction
 from app.children import GONE, CarerId, ChildId, ChildSummary, redact_for
 from app.clock import local_today
 from app.consents import ConsentKind, ConsentStatus, all_kinds, media_type_of
-from app.errors import NotFound, PermissionDenied, ValidationError
+from app.errors import NotFound, ValidationError
 from app.policy.permissions import ROLE_LABELS, Action, Role, Scope
 from app.policy.retention import RetentionRule
 from app.session_context import SessionContext
@@ -212,15 +212,11 @@ class FormService:
     # --- families ------------------------------------------------------------------------------
 
     def _require_edit(self, child_id: int) -> None:
-        scope = self._ctx.require(Action.CHILD_EDIT)
-        row = self._ctx.database.one("SELECT key_worker_id FROM child WHERE id = ?", (child_id,))
-        if row is None:
-            raise NotFound(GONE)
-        if scope is Scope.OWN and row["key_worker_id"] != self._ctx.actor.id:
-            raise PermissionDenied(
-                "You can print forms for your own key children only. Ask the manager or DSL to print them.",
-                action=Action.CHILD_EDIT.value,
-            )
+        children.require_edit(
+            self._ctx,
+            child_id,
+            "You can print forms for your own key children only. Ask the manager or DSL to print them.",
+        )
 
     def family(self, child_id: int, carer_id: int) -> FamilyForms:
         """This child's details for forms addressed to ``carer_id``. Printing a family's forms is

@@ -176,7 +176,11 @@ class ScanPicker(QWidget):
 
 
 class ConsentForm(FormDialog):
-    """A form whose refusals show under the field they name (in red), not only at the bottom."""
+    """A form that changes a consent: its refusals show under the field they name (in red), not
+    only at the bottom; it may carry a scanned form; ``on_saved`` hears the consent as saved."""
+
+    scan: ScanPicker
+    on_saved: Callable[[Consent], None] | None
 
     def __init__(self, session: Session, parent: QWidget | None, name: str, title: str) -> None:
         super().__init__(session, parent, name, title)
@@ -228,6 +232,14 @@ class ConsentForm(FormDialog):
     def refuse(self, field: str, sentence: str) -> None:
         """A value the window itself can tell is missing, shown like the core's refusals."""
         self.failed(ValidationError(field, sentence))
+
+    def _saved(self, consent: Consent) -> None:
+        if self.on_saved is not None:
+            self.on_saved(consent)
+
+    def forget(self) -> None:
+        self.scan.set_path(None)
+        super().forget()
 
 
 # --- record an answer ---------------------------------------------------------------------------
@@ -455,14 +467,6 @@ class ConsentDialog(ConsentForm):
 
         self.run(work, "Recording the consent…", self._saved)
 
-    def _saved(self, consent: Consent) -> None:
-        if self.on_saved is not None:
-            self.on_saved(consent)
-
-    def forget(self) -> None:
-        self.scan.set_path(None)
-        super().forget()
-
 
 # --- withdraw -----------------------------------------------------------------------------------
 
@@ -530,14 +534,6 @@ class WithdrawDialog(ConsentForm):
             return consents.withdraw(consent_id, on=on, how=how, heard_by=heard_by, note=note, form=form)
 
         self.run(work, "Withdrawing the consent…", self._saved)
-
-    def _saved(self, consent: Consent) -> None:
-        if self.on_saved is not None:
-            self.on_saved(consent)
-
-    def forget(self) -> None:
-        self.scan.set_path(None)
-        super().forget()
 
 
 # --- history ------------------------------------------------------------------------------------
