@@ -101,6 +101,23 @@ class AuditAction(StrEnum):
     CONSENT_FORM_OPENED = "consent.form_opened"
     CONSENT_FORM_REMOVED = "consent.form_removed"
     LOGO_CHANGED = "settings.logo_changed"
+    POLICY_ADDED = "policy.added"
+    POLICY_CHANGED = "policy.changed"
+    POLICY_ACKNOWLEDGED = "policy.acknowledged"
+    REVIEW_PACK_BUILT = "review.pack_built"
+    RETENTION_QUEUE_VIEWED = "retention.queue_viewed"
+    RETENTION_KEPT = "retention.kept"
+    LEGAL_HOLD_PLACED = "retention.hold_placed"
+    LEGAL_HOLD_LIFTED = "retention.hold_lifted"
+    RECORDS_DESTROYED = "retention.destroyed"
+    SAR_RECORDED = "sar.recorded"
+    SAR_CHANGED = "sar.changed"
+    SAR_EXTENDED = "sar.extended"
+    SAR_VIEWED = "sar.viewed"
+    SAR_GATHERED = "sar.gathered"
+    SAR_ITEM_DECIDED = "sar.item_decided"
+    SAR_RELEASED = "sar.released"
+    BACKUP_MADE = "backup.made"
 
     @property
     def label(self) -> str:
@@ -181,6 +198,23 @@ ACTION_LABELS: Mapping[AuditAction, str] = {
     AuditAction.CONSENT_FORM_OPENED: "Signed form opened",
     AuditAction.CONSENT_FORM_REMOVED: "Signed form removed",
     AuditAction.LOGO_CHANGED: "Logo for printed forms changed",
+    AuditAction.POLICY_ADDED: "Policy added to the register",
+    AuditAction.POLICY_CHANGED: "Policy register changed",
+    AuditAction.POLICY_ACKNOWLEDGED: "Policy read and confirmed",
+    AuditAction.REVIEW_PACK_BUILT: "Annual review pack built",
+    AuditAction.RETENTION_QUEUE_VIEWED: "Records past their period listed",
+    AuditAction.RETENTION_KEPT: "Records kept past their period",
+    AuditAction.LEGAL_HOLD_PLACED: "Legal hold placed",
+    AuditAction.LEGAL_HOLD_LIFTED: "Legal hold lifted",
+    AuditAction.RECORDS_DESTROYED: "Records destroyed",
+    AuditAction.SAR_RECORDED: "Subject access request recorded",
+    AuditAction.SAR_CHANGED: "Subject access request changed",
+    AuditAction.SAR_EXTENDED: "Subject access request extended",
+    AuditAction.SAR_VIEWED: "Subject access request opened",
+    AuditAction.SAR_GATHERED: "Subject access pack gathered",
+    AuditAction.SAR_ITEM_DECIDED: "Subject access item released or withheld",
+    AuditAction.SAR_RELEASED: "Subject access pack released",
+    AuditAction.BACKUP_MADE: "Backup made",
 }
 
 

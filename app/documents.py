@@ -27,6 +27,8 @@ class DocumentKind(StrEnum):
     BLANK_FORMS = "blank_forms"  # the same forms with nothing filled in, for new families
     PRIVACY_NOTICE = "privacy_notice"
     SIGNED_FORM = "signed_form"  # a scanned form, printed again from the record
+    REVIEW_PACK = "review_pack"  # the annual review: figures only, no child identifiable
+    SUBJECT_ACCESS_PACK = "subject_access_pack"  # what is released to a parent who asked
 
 
 # Who may print or save each kind: the same permission as seeing what it holds.
@@ -39,6 +41,8 @@ REQUIRES: Mapping[DocumentKind, Action] = {
     DocumentKind.BLANK_FORMS: Action.CHILD_READ,
     DocumentKind.PRIVACY_NOTICE: Action.CHILD_READ,
     DocumentKind.SIGNED_FORM: Action.CHILD_READ,
+    DocumentKind.REVIEW_PACK: Action.REVIEW_PACK,
+    DocumentKind.SUBJECT_ACCESS_PACK: Action.SUBJECT_ACCESS,
 }
 
 

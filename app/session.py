@@ -24,13 +24,17 @@ from app.drafts import DraftForm, DraftService
 from app.errors import ValidationError, WrongPassword
 from app.forms import FormService
 from app.parent_contacts import ParentContactService
+from app.policies import PolicyService
 from app.policy import permissions
 from app.policy.permissions import Action, Role
+from app.retention import RetentionService
+from app.review_pack import ReviewPackService
 from app.security import AuditService, SecurityService
 from app.session_context import SessionContext
 from app.settings import PROVIDER_NAME, SettingsService
 from app.sharing import SharingService
 from app.staff import Staff, StaffService
+from app.subject_access import SubjectAccessService
 from app.transfers import TransferService
 
 
@@ -66,6 +70,10 @@ class Session:
         self.transfers = TransferService(context)
         self.consents = ConsentService(context)
         self.forms = FormService(context, self.settings)
+        self.policies = PolicyService(context)
+        self.retention = RetentionService(context)
+        self.subject_access = SubjectAccessService(context)
+        self.review_pack = ReviewPackService(context)
 
     @property
     def me(self) -> Staff:

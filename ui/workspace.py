@@ -72,6 +72,24 @@ def _sharing(session: Session) -> Area:
     return SharingArea(session)
 
 
+def _review(session: Session) -> Area:
+    from ui.areas.review import ReviewArea
+
+    return ReviewArea(session)
+
+
+def _subject_access(session: Session) -> Area:
+    from ui.areas.subject_access import SubjectAccessArea
+
+    return SubjectAccessArea(session)
+
+
+def _retention(session: Session) -> Area:
+    from ui.areas.retention import RetentionArea
+
+    return RetentionArea(session)
+
+
 CONCERNS = "Concerns"
 SHARING = "Sharing"
 NAV_WIDTH, NAV_MAX_WIDTH = 220, 360
@@ -82,6 +100,9 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec("Children", Action.CHILD_READ, _children),
     AreaSpec(CONCERNS, Action.CONCERN_CREATE, _concerns),
     AreaSpec(SHARING, Action.SHARING_INTAKE, _sharing),
+    AreaSpec("Subject access", Action.SUBJECT_ACCESS, _subject_access),
+    AreaSpec("Annual review", Action.REVIEW_PACK, _review),
+    AreaSpec("Retention", Action.RETENTION_MANAGE, _retention),
     AreaSpec("Staff", Action.STAFF_MANAGE, StaffArea),
     AreaSpec("Settings", Action.SETTINGS_MANAGE, SettingsArea),
     AreaSpec("Audit", Action.AUDIT_VIEW, AuditArea),

@@ -53,6 +53,7 @@ class Action(StrEnum):
     SHARING_READ = "sharing.read"
     SHARING_DECIDE = "sharing.decide"
     REVIEW_PACK = "review.pack"
+    SUBJECT_ACCESS = "subject_access"
 
     @property
     def label(self) -> str:
@@ -75,6 +76,7 @@ ACTION_LABELS: Mapping[Action, str] = {
     Action.SHARING_READ: "view this information-sharing record",
     Action.SHARING_DECIDE: "make or finalise an information-sharing decision",
     Action.REVIEW_PACK: "open the annual review pack and its figures",
+    Action.SUBJECT_ACCESS: "handle requests from parents to see what is held (subject access)",
 }
 
 _M, _D, _K, _R = Role.MANAGER, Role.DSL, Role.KEY_WORKER, Role.REVIEWER
@@ -96,6 +98,7 @@ PERMISSIONS: Mapping[Action, Mapping[Role, Scope]] = {
     Action.SHARING_READ: {_M: ALL, _D: ALL, _K: OWN},
     Action.SHARING_DECIDE: {_M: ALL, _D: ALL},
     Action.REVIEW_PACK: {_M: ALL, _D: ALL, _R: ALL},
+    Action.SUBJECT_ACCESS: {_M: ALL, _D: ALL},
 }
 
 

@@ -150,6 +150,8 @@ class Database:
                 )
             self._connection.execute("PRAGMA synchronous = FULL")
             self._connection.execute("PRAGMA foreign_keys = ON")
+            # Deleted content is overwritten with zeros, not left in free pages (retention).
+            self._connection.execute("PRAGMA secure_delete = ON")
             self._connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
     @property
@@ -220,6 +222,15 @@ class Database:
 
     def checkpoint(self) -> None:
         with self._lock, self._mapped():
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def vacuum(self) -> None:
+        """Rebuild the file without free pages, then fold the WAL back in and empty it: after a
+        destruction nothing deleted survives in any page of the database or its WAL."""
+        with self._lock, self._mapped():
+            if self._in_transaction:
+                raise RuntimeError("VACUUM runs outside a transaction")
+            self._connection.execute("VACUUM")
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def integrity_problems(self) -> list[str]:
