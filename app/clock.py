@@ -66,3 +66,16 @@ def long_date(day: date) -> str:
     """``3 February 2023``: the same whatever the computer's language (``%B`` follows the
     locale, which Qt sets from the desktop), with no leading zero."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def add_months(day: date, months: int) -> date:
+    """``months`` calendar months on; the 31st becomes the last day of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th

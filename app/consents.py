@@ -22,7 +22,7 @@ from typing import Any, NewType
 from app import children, names, validation
 from app.audit import AuditAction
 from app.children import CarerId, ChildId
-from app.clock import from_text, local_today, long_date, to_text
+from app.clock import add_months, from_text, local_today, long_date, to_text
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.policy.permissions import Action
 from app.session_context import SessionContext
@@ -319,19 +319,6 @@ def check_scan(data: object) -> ScannedForm:
             "Sharewise keeps scanned forms as PDF, PNG or JPEG files only. Save the scan as one of those.",
         )
     return ScannedForm(raw, media_type)
-
-
-def add_months(day: date, months: int) -> date:
-    """``months`` calendar months on; the 31st becomes the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 # --- reading rows ------------------------------------------------------------------------------

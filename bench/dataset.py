@@ -52,7 +52,7 @@ from app.children import (
     ProfessionalDetails,
     VisitDetails,
 )
-from app.clock import ManualClock
+from app.clock import ManualClock, add_months
 from app.concerns import NewConcern
 from app.consents import (
     ConsentDetails,
@@ -61,7 +61,6 @@ from app.consents import (
     GapKind,
     KindCode,
     KindDetails,
-    add_months,
 )
 from app.parent_contacts import NewParentContact
 from app.policy.permissions import Role

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.children import StaffChoice
-from app.clock import long_date
+from app.clock import add_months, long_date
 from app.consents import (
     MAX_FORM_BYTES,
     ChildConsents,
@@ -46,7 +46,6 @@ from app.consents import (
     ConsentKind,
     ConsentStatus,
     FormInfo,
-    add_months,
 )
 from app.errors import SharewiseError, ValidationError
 from app.session import Session

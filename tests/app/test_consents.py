@@ -12,6 +12,7 @@ import sqlcipher3
 
 from app.audit import AuditAction, AuditFilter
 from app.children import CarerDetails, ChildDetails
+from app.clock import add_months
 from app.consents import (
     MAX_FORM_BYTES,
     ConsentDetails,
@@ -20,7 +21,6 @@ from app.consents import (
     GapKind,
     KindCode,
     KindDetails,
-    add_months,
 )
 from app.errors import NotFound, PermissionDenied, SharewiseError, ValidationError
 from app.policy.permissions import Role
