@@ -8,7 +8,10 @@ notice prints whatever is set, so what parents are told is what the program does
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+
+from app.clock import add_months
 
 
 class RecordKind(StrEnum):
@@ -88,3 +91,36 @@ DEFAULT_RULES: tuple[RetentionRule, ...] = (
 )
 MIN_MONTHS = 1
 MAX_MONTHS = 100 * 12
+
+# Issue 8 keeps 7 daily, 4 weekly and 12 monthly backups: a record destroyed today is gone from
+# every automatic backup once the oldest monthly one made before today has rotated out.
+BACKUP_ROTATION_MONTHS = 12
+
+# The kinds in a few words, for a table column.
+KIND_SHORT_LABELS = {
+    RecordKind.SAFEGUARDING: "Safeguarding records",
+    RecordKind.CHILD_RECORD: "General record",
+    RecordKind.ACCIDENT: "Accident records",
+    RecordKind.PARENT_CONTACT: "Parent contact notes",
+}
+
+
+def rule_for_staff(rule: RetentionRule) -> str:
+    """The rule in words for the destruction log and the manager: "Until the child is 25 years
+    old", "3 years after the child leaves", "7 years after it was written"."""
+    span = years_and_months(rule.months)
+    if rule.basis is Basis.BIRTH:
+        return f"Until the child is {span} old"
+    if rule.basis is Basis.LEAVING:
+        return f"{span} after the child leaves"
+    return f"{span} after it was written"
+
+
+def due_on(rule: RetentionRule, *, born: date, left: date | None, recorded: date | None) -> date | None:
+    """The day a record falls due for review under ``rule``: its basis date plus the rule's
+    calendar months (29 February + 25 years is 28 February). None when the basis date is not
+    known yet: a child still on roll has no leaving date, so nothing counts from it."""
+    if rule.basis is Basis.BIRTH:
+        return add_months(born, rule.months)
+    start = left if rule.basis is Basis.LEAVING else recorded
+    return None if start is None else add_months(start, rule.months)

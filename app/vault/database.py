@@ -233,6 +233,18 @@ class Database:
             self._connection.execute("VACUUM")
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
+    def vacuum_pending(self) -> None:
+        """Inside a transaction that deletes for good: if the program stops (or the screen locks)
+        before ``vacuum`` runs, the next opening of the vault runs it (``finish_vacuum``)."""
+        self.execute("INSERT OR REPLACE INTO vault_meta (key, value) VALUES ('vacuum_pending', '1')")
+
+    def finish_vacuum(self) -> None:
+        """Vacuum now if a destruction asked for it; then forget the request."""
+        if self.scalar("SELECT count(*) FROM vault_meta WHERE key = 'vacuum_pending'"):
+            self.vacuum()
+            with self.transaction() as tx:
+                tx.execute("DELETE FROM vault_meta WHERE key = 'vacuum_pending'")
+
     def integrity_problems(self) -> list[str]:
         """Every page's HMAC, SQLite's structure check and foreign keys; [] when all is well."""
         problems: list[str] = []

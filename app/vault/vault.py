@@ -29,6 +29,7 @@ from app.errors import (
     RecoveryKeyMismatch,
     SharewiseError,
     SlotFileError,
+    StorageError,
     ValidationError,
     VaultExists,
     VaultNotFound,
@@ -395,6 +396,10 @@ class Vault:
             # whose account was never committed (the program stopped mid-way through adding
             # someone) or has been deactivated.
             slot_file.save(self._paths, replace(slots.without(tidy), schema_version=version), slots)
+        try:
+            database.finish_vacuum()  # a destruction interrupted before its VACUUM
+        except StorageError:
+            pass  # a full disk must not stop the sign-in; the flag stays and the next opening retries
         return database, keys
 
     def _start(
