@@ -63,13 +63,17 @@ class SessionContext:
     def roles(self) -> frozenset[Role]:
         return self.actor.roles
 
-    def require(self, action: Action) -> Scope:
-        """Session open, password not pending change, and the roles allow ``action``."""
+    def require_signed_in(self) -> None:
+        """Session open and password not pending change: what everyone signed in may do needs this."""
         self.database  # noqa: B018 - raises VaultLocked when closed
         if self.actor.must_change_password:
             raise PasswordChangeRequired(
                 "You signed in with a one-time password. Choose your own password before doing anything else."
             )
+
+    def require(self, action: Action) -> Scope:
+        """Session open, password not pending change, and the roles allow ``action``."""
+        self.require_signed_in()
         return permissions.require(self.actor.roles, action)
 
     @contextmanager

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from app import validation
@@ -76,6 +77,33 @@ def _flag(key: str, label: str, default: bool, editable: bool = True) -> Setting
     return Setting(key, label, default, clean, editable)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EARLIEST_YEAR = 1990  # no information-sharing protocol or council contract is older
+
+
+def _date(key: str, label: str) -> Setting[str]:
+    """A calendar date stored as ISO text, "" when not recorded. Whether it is in the future
+    depends on the session's clock, so the service that writes it checks that (not here: a value
+    read back must not turn invalid as the clock moves)."""
+
+    def clean(value: object) -> str:
+        if value in (None, ""):
+            return ""
+        if isinstance(value, date):
+            value = value.isoformat()
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+            raise ValidationError(key, f"{label} is not a date Sharewise understands; use the calendar.")
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(key, f"{label} is not a real date; please check it.") from None
+        if day.year < EARLIEST_YEAR:
+            raise ValidationError(key, f"{label} is before {EARLIEST_YEAR}; please check the year.")
+        return day.isoformat()
+
+    return Setting(key, label, "", clean, editable=False)
+
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URN = re.compile(r"(?:EY|ey)?\d{6,7}")
 _PHONE = re.compile(r"\+?[0-9 ()\-]{7,24}")
@@ -108,6 +136,13 @@ RETENTION: Mapping[RecordKind, Setting[int]] = {
     for rule in DEFAULT_RULES
 }
 DEMO_VAULT = _flag("vault.demo", "Demo vault with fictional data", False, editable=False)
+# The information-sharing protocol (annual review): changed only through session.policies, which
+# checks the dates against the session's clock, so not editable through SettingsService.update.
+PROTOCOL_TIER2_SIGNATORY = _flag(
+    "protocol.tier2_signatory", "Signed the local tier-2 information-sharing protocol", False, editable=False
+)
+PROTOCOL_TIER2_SIGNED_ON = _date("protocol.tier2_signed_on", "Date the tier-2 protocol was signed")
+PROTOCOL_CONTRACT_ON = _date("protocol.contract_on", "Date of this year's contract with the council")
 
 ALL: tuple[Setting[Any], ...] = (
     PROVIDER_NAME,
@@ -119,6 +154,9 @@ ALL: tuple[Setting[Any], ...] = (
     AUTO_LOCK_MINUTES,
     *RETENTION.values(),
     DEMO_VAULT,
+    PROTOCOL_TIER2_SIGNATORY,
+    PROTOCOL_TIER2_SIGNED_ON,
+    PROTOCOL_CONTRACT_ON,
 )
 BY_KEY: Mapping[str, Setting[Any]] = {s.key: s for s in ALL}
 

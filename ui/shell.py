@@ -25,6 +25,7 @@ from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
 from ui import drafts, operations
 from ui.account import ChangePasswordDialog
+from ui.acknowledgement import AcknowledgementDialog
 from ui.areas.home import local_time
 from ui.clipboard import ClipboardGuard
 from ui.form_parts import confirm
@@ -101,12 +102,33 @@ class Shell(QObject):
         if session.must_change_password:
             self.window.show_page(QWidget(), "Choose your password")
             dialog = ChangePasswordDialog(session, first_time=True, parent=self.window)
-            dialog.changed.connect(lambda: self._open_workspace(session))
+            dialog.changed.connect(lambda: self._confirm_policy(session))
             dialog.rejected.connect(self.sign_out)
             dialog.open()
         else:
-            self._open_workspace(session)
+            self._confirm_policy(session)
         self.idle.start()
+
+    def _confirm_policy(self, session: Session) -> None:
+        """The policy gate: the confidentiality and information-sharing policy, confirmed at the
+        first sign-in, every year and when it changes, before the workspace opens. "Sign out", or
+        the lock closing it, leaves it due: it comes back at the next sign-in or unlock."""
+        if self.session is not session or not session.is_open:
+            return
+        due = session.policies.acknowledgement_due()
+        if due is None:
+            self._open_workspace(session)
+            return
+        self.window.show_page(QWidget(), "Before you start")
+        dialog = AcknowledgementDialog(session, due, parent=self.window)
+        dialog.confirmed.connect(lambda: self._policy_confirmed(session))
+        dialog.rejected.connect(self.sign_out)
+        dialog.open()
+
+    def _policy_confirmed(self, session: Session) -> None:
+        if self.session is session and session.is_open:
+            self._open_workspace(session)
+            self.window.activateWindow()  # the keyboard shortcuts work at once, as after sign-in
 
     def _open_workspace(self, session: Session) -> None:
         workspace = Workspace(session)

@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.session import Session
@@ -44,8 +44,16 @@ def wait_idle(qtbot: QtBot) -> None:
 
 
 def sign_in_through_window(
-    qtbot: QtBot, shell: Shell, username: str = MANAGER_USERNAME, password: str = MANAGER_PASSWORD
+    qtbot: QtBot,
+    shell: Shell,
+    username: str = MANAGER_USERNAME,
+    password: str = MANAGER_PASSWORD,
+    *,
+    confirm_policy: bool = True,
 ) -> Session:
+    """Sign in on the sign-in page. A person who has not yet confirmed the confidentiality and
+    information-sharing policy (everyone at their first sign-in) then confirms it, as they would,
+    unless ``confirm_policy`` is False (for tests of that screen)."""
     page = shell.window.current_page()
     assert page is not None and page.objectName() == "signInPage"
     find(page, QLineEdit, "usernameEdit").setText(username)
@@ -54,7 +62,20 @@ def sign_in_through_window(
     qtbot.waitUntil(lambda: shell.session is not None, timeout=10_000)
     wait_idle(qtbot)
     assert shell.session is not None
+    if confirm_policy:
+        confirm_the_policy(qtbot, shell)
     return shell.session
+
+
+def confirm_the_policy(qtbot: QtBot, shell: Shell) -> None:
+    """If the "Before you start" screen is up, tick the box and confirm, then wait for the workspace."""
+    dialog = top_level("acknowledgementDialog")
+    if dialog is None:
+        return
+    find(dialog, QCheckBox, "acknowledgeCheck").setChecked(True)
+    find(dialog, QPushButton, "confirmButton").click()
+    qtbot.waitUntil(lambda: shell.workspace is not None, timeout=10_000)
+    wait_idle(qtbot)
 
 
 @pytest.fixture
