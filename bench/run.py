@@ -15,6 +15,8 @@ Measured here (the rest of the architecture page's targets arrive with the featu
   10,000 decisions, ``SHAREWISE_BENCH_DECISIONS`` for fewer): the DSL's queue searched as you type,
   opening a decision, the queue with nothing typed, a child's decisions, and the same reads on
   SQLCipher against plain SQLite. The dataset is built once and measured by both;
+- the annual review pack for the dataset's last full year, figures and PDF (``bench/review_pack.py``;
+  target under 3 s);
 - start-up: the program's first window against a bare PySide6 window (``bench/startup.py``).
 
 Each figure is the median of repeated runs with its spread. Timings never go into unit tests.
@@ -44,7 +46,7 @@ from app.vault import kdf, migrations
 from app.vault.database import Database
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
-from bench import forms, records, sharing
+from bench import forms, records, review_pack, sharing
 from bench.dataset import build_dataset
 from bench.startup import bench_startup, report_lines
 
@@ -181,6 +183,8 @@ def main() -> None:
         records_result = records.bench_records(info, Path(temp))
         print("Measuring the information-sharing decisions...", file=sys.stderr)
         sharing_result = sharing.bench_sharing(info, Path(temp) / "sharing")
+        print("Measuring the annual review pack...", file=sys.stderr)
+        review_result = review_pack.bench_review_pack(info)
     startup = bench_startup()
     version = sqlcipher3.connect(":memory:").execute("PRAGMA cipher_version").fetchone()[0]
     write_ratio = statistics.median(cipher_writes) / statistics.median(plain_writes)
@@ -231,6 +235,7 @@ def main() -> None:
         "",
         *records.report_lines(records_result),
         *sharing.report_lines(sharing_result),
+        *review_pack.report_lines(review_result),
         *forms.report_lines(forms.bench_forms()),
         *report_lines(startup),
     ]
