@@ -41,7 +41,9 @@ from app.clock import Clock, SystemClock
 from app.concerns import NewConcern
 from app.consents import ConsentDetails, ConsentHow, ConsentStatus, KindCode, KindDetails
 from app.parent_contacts import ContactKind, NewParentContact
+from app.policies import PolicyDetails
 from app.policy.permissions import Role
+from app.policy.retention import RecordKind
 from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
 from app.session import Session
 from app.settings import ProviderProfile
@@ -58,6 +60,7 @@ from app.sharing import (
     Urgency,
 )
 from app.staff import NewStaff
+from app.subject_access import NewRequest
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
 from app.vault.kdf import KdfParams
@@ -117,6 +120,22 @@ def demo_sharing() -> dict[str, Any]:
 def demo_consents() -> dict[str, Any]:
     """The fictional consents, the kind of consent the setting added, and the logo's file."""
     return _resource("consents.json")
+
+
+def demo_policies() -> dict[str, Any]:
+    """The fictional policy register, the protocol and contract dates, and who confirmed the policy."""
+    return _resource("policies.json")
+
+
+def demo_subject_access() -> dict[str, Any]:
+    """The fictional subject access requests: one released, one extended, one open and due soon."""
+    return _resource("subject_access.json")
+
+
+def demo_retention() -> dict[str, Any]:
+    """The fictional children who left more than three years ago, old notes of calls, and the
+    manager's retention decisions about them."""
+    return _resource("retention.json")
 
 
 def demo_logo() -> bytes:
@@ -261,6 +280,8 @@ class _Builder:
             self._session = self._vault.sign_in(actor, self._passwords[actor])
             self._actor = actor
             self._clock.advance(20)
+            if actor not in self._never_confirm and self._session.policies.acknowledgement_due():
+                self._session.policies.acknowledge()  # as the window asks them to at sign-in
         return self._session
 
     def finish(self) -> None:
@@ -901,6 +922,220 @@ class _Builder:
             self._scans[kind_key] = demo_scan(title)
         return self._scans[kind_key]
 
+    # --- the policy register and who confirmed the policy -------------------------------------
+
+    _never_confirm: frozenset[str] = frozenset()  # demo people who have not confirmed the policy
+
+    def plan_policies(self, data: Mapping[str, Any]) -> None:
+        """The register as the manager typed it in at set-up (she confirms the policy then), each
+        year's reviews, a policy added and one retired, the protocol and the council contract
+        renewed. Everyone else confirms the policy at sign-in (``_as``); the committee chair signs
+        in once, more than a year ago."""
+        ids: dict[str, int] = {}
+        protocol, confirmations = data["protocol"], data["acknowledgements"]
+        self._never_confirm = frozenset(str(u) for u in confirmations["never"])
+
+        def day(days: object) -> date | None:
+            return None if days is None else self._day(float(str(days)))
+
+        def details(spec: Mapping[str, Any]) -> PolicyDetails:
+            return PolicyDetails(
+                name=str(spec["name"]),
+                version=str(spec.get("version", "")),
+                adopted_on=day(spec.get("adopted_days_ago")),
+                last_reviewed_on=day(spec.get("reviewed_days_ago")),
+                reviewed_by=str(spec.get("reviewed_by", "")),
+                signed_by=str(spec.get("signed_by", "")),
+                staff_acknowledge=bool(spec.get("staff_acknowledge", False)),
+            )
+
+        def contract(s: Session, days: object) -> None:
+            s.policies.set_protocol(
+                tier2_signatory=True,
+                tier2_signed_on=day(protocol["tier2_signed_days_ago"]),
+                contract_on=day(days),
+            )
+
+        def set_up(s: Session) -> None:
+            for spec in data["policies"]:
+                if not spec.get("setup"):
+                    continue
+                if spec.get("staff_acknowledge"):
+                    (marked,) = [p for p in s.policies.register() if p.staff_acknowledge]
+                    ids[str(spec["name"])] = s.policies.update(marked.id, details(spec)).id
+                else:
+                    ids[str(spec["name"])] = s.policies.add(details(spec)).id
+            contract(s, protocol["contract_days_ago"])
+            s.policies.acknowledge()
+
+        self._step(_at(self._setup.date() + timedelta(days=1), time(11, 0)), MANAGER, set_up, flexible=True)
+        renewed = protocol["contract_renewed_days_ago"]
+        self._step(
+            _at(self._day(float(renewed)), time(10, 15)),
+            MANAGER,
+            lambda s: contract(s, renewed),
+            flexible=True,
+        )
+        for spec in data["policies"]:
+            self._plan_policy(spec, ids, details(spec))
+        self._step(
+            _at(self._day(float(confirmations["chair_visit_days_ago"])), time(18, 0)),
+            str(confirmations["chair"]),
+            lambda s: None,  # a look at what Sharewise holds after a committee meeting
+        )
+
+    def _plan_policy(self, spec: Mapping[str, Any], ids: dict[str, int], details: PolicyDetails) -> None:
+        name = str(spec["name"])
+        if "added_days_ago" in spec:
+
+            def add(s: Session) -> None:
+                ids[name] = s.policies.add(details).id
+
+            self._step(
+                _at(self._day(float(spec["added_days_ago"])), time(10, 30)), MANAGER, add, flexible=True
+            )
+        for review in spec.get("reviews", []):
+
+            def reviewed(s: Session, review: Mapping[str, Any] = review) -> None:
+                s.policies.mark_reviewed(
+                    ids[name],
+                    on=self._day(float(review["days_ago"])),
+                    reviewed_by=str(review["reviewed_by"]),
+                    signed_by=str(review.get("signed_by", "")),
+                    version=review.get("version"),
+                )
+                if review.get("confirm"):
+                    s.policies.acknowledge()  # the manager confirms what she has just reviewed
+
+            self._step(
+                _at(self._day(float(review["days_ago"])), time(10, 0)), MANAGER, reviewed, flexible=True
+            )
+        if "retired_days_ago" in spec:
+            self._step(
+                _at(self._day(float(spec["retired_days_ago"])), time(10, 45)),
+                MANAGER,
+                lambda s: s.policies.set_active(ids[name], False),
+                flexible=True,
+            )
+
+    # --- subject access requests ---------------------------------------------------------------
+
+    def plan_subject_access(self, requests: list[dict[str, Any]]) -> None:
+        """Each request as it was handled: recorded the day it came in, extended within the first
+        month where it was complex, the records gathered and some items decided, one released."""
+        for spec in requests:
+            holder: list[int] = []
+
+            def record(s: Session, spec: Mapping[str, Any] = spec, holder: list[int] = holder) -> None:
+                asking = str(spec["requester"])
+                new = NewRequest(
+                    self._children[str(spec["child"])],
+                    asking,
+                    self._carers[asking],
+                    "",
+                    self._local_today(),
+                    str(spec["identity_checked"]),
+                )
+                holder.append(int(s.subject_access.record(new).id))
+
+            def extend(s: Session, spec: Mapping[str, Any] = spec, holder: list[int] = holder) -> None:
+                s.subject_access.extend(holder[0], reason=str(spec["extension_reason"]))
+
+            def review(s: Session, spec: Mapping[str, Any] = spec, holder: list[int] = holder) -> None:
+                self._review_pack(s, holder[0], spec)
+
+            def release(s: Session, holder: list[int] = holder) -> None:
+                s.subject_access.release(holder[0])
+
+            when: dict[str, tuple[time, Callable[[Session], None]]] = {
+                "received_days_ago": (time(9, 45), record),
+                "extend_days_ago": (time(10, 0), extend),
+                "gather_days_ago": (time(10, 30), review),
+                "release_days_ago": (time(10, 0), release),
+            }
+            for key, (moment, step) in when.items():
+                if key in spec:
+                    self._step(_at(self._day(float(spec[key])), moment), MANAGER, step)
+
+    @staticmethod
+    def _review_pack(s: Session, request_id: int, spec: Mapping[str, Any]) -> None:
+        """Gather the records, make the DSL's decisions and write the cover note."""
+        for item in s.subject_access.gather(request_id):
+            for decision in spec.get("decisions", []):
+                text = str(decision["text"])
+                if item.section.value == decision["section"] and (text in item.label or text in item.content):
+                    s.subject_access.decide(
+                        item.id,
+                        withhold=bool(decision["withhold"]),
+                        exemption=decision.get("exemption"),
+                        reason=str(decision.get("reason", "")),
+                    )
+        if spec.get("release_rest"):
+            for item in s.subject_access.items(request_id):
+                if item.needs_decision:
+                    s.subject_access.decide(item.id, withhold=False)
+        if spec.get("cover_note"):
+            s.subject_access.set_cover_note(request_id, str(spec["cover_note"]))
+
+    # --- retention and disposal -----------------------------------------------------------------
+
+    def plan_retention(self, data: Mapping[str, Any]) -> None:
+        """Children who left more than three years ago, typed in from the paper files at set-up
+        (their declarations and transition consents with them), two old notes from the paper
+        contact log, and the manager's decisions: one general record kept with a reason, one child
+        under a legal hold, and one general record destroyed this year. The random numbers drawn
+        here are put back, so every other record comes out as it did before."""
+        state = self._rng.getstate()
+        self.add_families(data["families"])
+        self._rng.setstate(state)
+        typed_in = _at(self._setup.date() + timedelta(days=1), _PAPERWORK)
+        before = timedelta(days=int(data["transition_days_before_leaving"]))
+        event = {"status": ConsentStatus.GIVEN.value, "how": ConsentHow.SIGNED_FORM.value}
+        for family in data["families"]:
+            for spec in family["children"]:
+                ref = str(spec["id"])
+                left = self._today + timedelta(days=int(spec["leaving_in_days"]))
+                self._plan_event(
+                    ref, self._first_carer[ref], KindCode.TRANSITION.value, event, left - before, typed_in
+                )
+        for number, spec in enumerate(data["parent_contacts"]):
+            contact = NewParentContact(
+                contact_at=_at(self._day(float(spec["days_ago"])), time(int(spec["hour"]))),
+                kind=ContactKind(str(spec["kind"])),
+                about=str(spec["about"]),
+                who=str(spec.get("who", "")),
+                action=str(spec.get("action", "")),
+            )
+
+            def log(s: Session, contact: NewParentContact = contact) -> None:
+                s.parent_contacts.log(contact)
+
+            self._step(typed_in + timedelta(minutes=30 + number), MANAGER, log, flexible=True)
+        keep, hold, destroy = data["keep"], data["hold"], data["destroy"]
+
+        def keep_it(s: Session) -> None:
+            s.retention.keep(
+                RecordKind(keep["kind"]),
+                self._children[str(keep["child"])],
+                reason=str(keep["reason"]),
+                review_on=self._local_today() + timedelta(days=int(keep["review_in_days"])),
+            )
+
+        def hold_it(s: Session) -> None:
+            s.retention.place_hold(self._children[str(hold["child"])], reason=str(hold["reason"]))
+
+        def destroy_it(s: Session) -> None:
+            s.retention.destroy(RecordKind(destroy["kind"]), self._children[str(destroy["child"])])
+
+        self._step(_at(self._day(float(keep["days_ago"])), time(10, 0)), MANAGER, keep_it, flexible=True)
+        self._step(_at(self._day(float(hold["days_ago"])), time(10, 0)), MANAGER, hold_it, flexible=True)
+        # Destroyed this year (the annual review pack shows it), and never in the future.
+        destroyed = max(
+            _at(date(self._today.year, 1, 2), time(10, 0)),
+            _at(self._day(float(destroy["days_ago"])), time(10, 0)),
+        )
+        self._step(min(destroyed, self._now - timedelta(hours=2)), MANAGER, destroy_it, flexible=True)
+
     def run(self) -> None:
         """Every planned step in time order, each by its person, on the moving clock.
 
@@ -981,6 +1216,7 @@ def _fill(
     try:
         clock.advance(3600)
         builder.add_families(children["families"])
+        builder.plan_retention(demo_retention())
         builder.plan_professionals(children["professionals"])
         builder.plan_visits(children["visits"])
         builder.plan_parent_contacts(children["parent_contacts"])
@@ -991,6 +1227,8 @@ def _fill(
         consents = demo_consents()
         builder.plan_forms(consents)
         builder.plan_consents(consents)
+        builder.plan_subject_access(demo_subject_access()["requests"])
+        builder.plan_policies(demo_policies())
         builder.run()
     finally:
         builder.finish()

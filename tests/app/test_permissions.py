@@ -20,8 +20,10 @@ from app.consents import ConsentDetails, KindDetails
 from app.documents import DocumentKind
 from app.errors import PermissionDenied, ValidationError
 from app.parent_contacts import ContactKind, NewParentContact
+from app.policies import PolicyDetails
 from app.policy import permissions
 from app.policy.permissions import Action, Role, Scope
+from app.policy.retention import RecordKind
 from app.policy.sharing_path import Answer, LawfulBasis, Question, SpecialCondition
 from app.session import Session
 from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME
@@ -36,6 +38,7 @@ from app.sharing import (
     OutcomeDraft,
 )
 from app.staff import NewStaff
+from app.subject_access import NewRequest
 from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
 
 M, D, K, R = Role.MANAGER, Role.DSL, Role.KEY_WORKER, Role.REVIEWER
@@ -414,7 +417,148 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
         lambda w: w.session.consents.set_kind_active(3, False),
     ),
     (Action.SETTINGS_MANAGE, "forms.set_logo", lambda w: w.session.forms.set_logo(None)),
+    # Retention and disposal: the manager only. Nothing in this world is past its period, so keep
+    # and destroy reach their own refusal, past the permission check, for the manager.
+    (Action.RETENTION_MANAGE, "retention.queue", lambda w: w.session.retention.queue()),
+    (Action.RETENTION_MANAGE, "retention.due_count", lambda w: w.session.retention.due_count()),
+    (Action.RETENTION_MANAGE, "retention.reminders", lambda w: w.session.retention.reminders()),
+    (
+        Action.RETENTION_MANAGE,
+        "retention.keep",
+        lambda w: refused_for_content(
+            lambda: w.session.retention.keep(
+                RecordKind.CHILD_RECORD,
+                w.child_id,
+                reason="Claim open",
+                review_on=SEEN.date().replace(year=2027),
+            )
+        ),
+    ),
+    (Action.RETENTION_MANAGE, "retention.holds", lambda w: w.session.retention.holds(include_lifted=True)),
+    (
+        Action.RETENTION_MANAGE,
+        "retention.place_hold",
+        lambda w: w.session.retention.place_hold(w.child_id, reason="Safeguarding practice review"),
+    ),
+    (
+        Action.RETENTION_MANAGE,
+        "retention.lift_hold",
+        lambda w: w.session.retention.lift_hold(
+            w.session.retention.place_hold(None, reason="Inquiry").id, reason="Inquiry over"
+        ),
+    ),
+    (
+        Action.RETENTION_MANAGE,
+        "retention.destroy",
+        lambda w: refused_for_content(
+            lambda: w.session.retention.destroy(RecordKind.CHILD_RECORD, w.child_id)
+        ),
+    ),
+    (Action.RETENTION_MANAGE, "retention.destructions", lambda w: w.session.retention.destructions(2026)),
+    (Action.RETENTION_MANAGE, "retention.backups_note", lambda w: w.session.retention.backups_note()),
+    # Subject access requests: the manager and DSL. Each call meets a request (or an item) put
+    # straight into the database, so it is that method's own check that refuses.
+    (
+        Action.SUBJECT_ACCESS,
+        "subject_access.record",
+        lambda w: w.session.subject_access.record(
+            NewRequest(w.child_id, "Anna Nowak", w.carer_ids[0], "", SEEN.date(), "Known to staff")
+        ),
+    ),
+    (Action.SUBJECT_ACCESS, "subject_access.queue", lambda w: w.session.subject_access.queue()),
+    (Action.SUBJECT_ACCESS, "subject_access.due_counts", lambda w: w.session.subject_access.due_counts()),
+    (Action.SUBJECT_ACCESS, "subject_access.reminders", lambda w: w.session.subject_access.reminders()),
+    (Action.SUBJECT_ACCESS, "subject_access.get", lambda w: w.session.subject_access.get(sar_row(w))),
+    (
+        Action.SUBJECT_ACCESS,
+        "subject_access.extend",
+        lambda w: w.session.subject_access.extend(sar_row(w), reason="Records from two agencies"),
+    ),
+    (
+        Action.SUBJECT_ACCESS,
+        "subject_access.set_cover_note",
+        lambda w: w.session.subject_access.set_cover_note(sar_row(w), "Dear Anna"),
+    ),
+    (Action.SUBJECT_ACCESS, "subject_access.gather", lambda w: w.session.subject_access.gather(sar_row(w))),
+    (Action.SUBJECT_ACCESS, "subject_access.items", lambda w: w.session.subject_access.items(sar_row(w))),
+    (
+        Action.SUBJECT_ACCESS,
+        "subject_access.decide",
+        lambda w: w.session.subject_access.decide(sar_item_row(w), withhold=False),
+    ),
+    (Action.SUBJECT_ACCESS, "subject_access.pack", lambda w: w.session.subject_access.pack(sar_row(w))),
+    (
+        Action.SUBJECT_ACCESS,
+        "subject_access.release",
+        lambda w: w.session.subject_access.release(sar_request_of(w, sar_item_row(w))),
+    ),
+    (
+        Action.SUBJECT_ACCESS,
+        "documents.printed(subject access pack)",
+        lambda w: w.session.documents.printed(
+            DocumentKind.SUBJECT_ACCESS_PACK, pages=3, about=("child", w.child_id)
+        ),
+    ),
+    # The policy register and the information-sharing protocol: read for the annual review,
+    # changed by the manager. (Confirming the policy needs no action: see tests/app/test_policies.py.)
+    (Action.REVIEW_PACK, "policies.register", lambda w: w.session.policies.register(include_retired=True)),
+    (Action.REVIEW_PACK, "policies.protocol", lambda w: w.session.policies.protocol()),
+    (Action.REVIEW_PACK, "policies.reminders", lambda w: w.session.policies.reminders()),
+    (Action.REVIEW_PACK, "policies.acknowledgements", lambda w: w.session.policies.acknowledgements()),
+    (Action.SETTINGS_MANAGE, "policies.add", lambda w: w.session.policies.add(PolicyDetails("Complaints"))),
+    (
+        Action.SETTINGS_MANAGE,
+        "policies.update",
+        lambda w: w.session.policies.update(1, PolicyDetails("Confidentiality", "2", staff_acknowledge=True)),
+    ),
+    (
+        Action.SETTINGS_MANAGE,
+        "policies.mark_reviewed",
+        lambda w: w.session.policies.mark_reviewed(1, on=SEEN.date(), reviewed_by="Zoë Adams", signed_by=""),
+    ),
+    (Action.SETTINGS_MANAGE, "policies.set_active", lambda w: w.session.policies.set_active(1, True)),
+    (
+        Action.SETTINGS_MANAGE,
+        "policies.set_protocol",
+        lambda w: w.session.policies.set_protocol(
+            tier2_signatory=True, tier2_signed_on=SEEN.date(), contract_on=SEEN.date()
+        ),
+    ),
+    # The annual review pack: figures only, for the committee reviewer as well.
+    (Action.REVIEW_PACK, "review_pack.years", lambda w: w.session.review_pack.years()),
+    (Action.REVIEW_PACK, "review_pack.figures", lambda w: w.session.review_pack.figures(2026)),
+    (
+        Action.REVIEW_PACK,
+        "documents.printed(review pack)",
+        lambda w: w.session.documents.printed(DocumentKind.REVIEW_PACK, pages=14),
+    ),
 ]
+
+
+def sar_row(w: World) -> int:
+    """An open subject access request from the mother, written without the core."""
+    with w.session.context.database.transaction() as tx:
+        return tx.execute(
+            "INSERT INTO sar_request (child_id, requester_name, carer_id, received_on, identity_checked, "
+            "due_on, recorded_by, recorded_at) VALUES (?, 'Anna Nowak', ?, '2026-08-28', 'Known to staff', "
+            "'2026-09-28', 1, '2026-09-01T08:00:00.000000+00:00')",
+            (w.child_id, w.carer_ids[0]),
+        )
+
+
+def sar_item_row(w: World) -> int:
+    """One gathered item (nothing to decide) of a new request, written without the core."""
+    request = sar_row(w)
+    with w.session.context.database.transaction() as tx:
+        return tx.execute(
+            "INSERT INTO sar_item (request_id, section, source_id, label, content) "
+            "VALUES (?, 'child', 1, 'The child''s record', 'Legal name: Łucja Nowak')",
+            (request,),
+        )
+
+
+def sar_request_of(w: World, item_id: int) -> int:
+    return int(w.session.context.database.scalar("SELECT request_id FROM sar_item WHERE id = ?", (item_id,)))
 
 
 def refused_for_content(call: Callable[[], object]) -> None:

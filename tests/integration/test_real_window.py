@@ -3,7 +3,7 @@
 A private Xvfb (on a display number it picks itself, with its own cookie) runs the INSTALLED
 entry point ``sharewise --demo`` (the gui-script next to ``sys.executable``). xdotool waits for
 each window title, gives the window the keyboard focus and types: the first demo account's
-username, Tab, its password, Return → "Sharewise — Home"; Ctrl+2, Ctrl+3, Ctrl+4, Ctrl+5 →
+username, Tab, its password, Return → "Sharewise — Home"; Ctrl+2, Ctrl+3, Ctrl+4, Ctrl+8 →
 "Sharewise — Children", "Sharewise — Concerns", "Sharewise — Sharing", "Sharewise — Staff"; Ctrl+L →
 "Sharewise — Locked"; Ctrl+Q → the process exits with code 0 and no Python traceback, and the
 throwaway demo vault is gone from its temp folder.
@@ -256,7 +256,7 @@ def test_sign_in_staff_lock_and_quit_in_a_real_window(tmp_path: Path, x_display:
             ("ctrl+2", "Children", "children.png"),
             ("ctrl+3", "Concerns", "concerns.png"),
             ("ctrl+4", "Sharing", "sharing.png"),
-            ("ctrl+5", "Staff", "staff.png"),
+            ("ctrl+8", "Staff", "staff.png"),
         ):
             driver.focus(window)
             driver.key(keys)

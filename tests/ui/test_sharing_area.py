@@ -590,13 +590,13 @@ def test_the_navigation_badge_counts_requests_follow_ups_and_files(
         "Sharing: 1 open request (1 urgent), 1 follow-up overdue, 1 file receipt overdue"
     )
     assert nav.item(3).data(Qt.ItemDataRole.AccessibleTextRole) == nav.item(3).toolTip()
-    assert texts[4:] == ["Staff", "Settings", "Audit"]
+    assert texts[4:] == ["Subject access", "Annual review", "Retention", "Staff", "Settings", "Audit"]
     assert "Zoë" not in " ".join(texts) and "Nguyễn" not in " ".join(texts)  # numbers, never names
     workspace = shell.window.findChild(Workspace)
     assert workspace is not None and workspace.badge_timer.isActive()
     QTest.keyClick(shell.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert shell.window.windowTitle() == "Sharewise — Sharing"
-    QTest.keyClick(shell.window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(shell.window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert shell.window.windowTitle() == "Sharewise — Staff"
 
     shell.lock()

@@ -89,6 +89,11 @@ CREATE TABLE destruction_pass (
     id  INTEGER PRIMARY KEY CHECK (id = 1)
 );
 
+-- When a child's general record was destroyed while their safeguarding file is still kept (until
+-- they are 25): the row keeps only what identifies that file (names, date of birth, start and
+-- leaving dates), and this marker stops the general record coming back to the review queue.
+ALTER TABLE child ADD COLUMN general_destroyed_at TEXT;
+
 DROP TRIGGER share_request_final_kept;
 CREATE TRIGGER share_request_final_kept
 BEFORE DELETE ON share_request
@@ -182,3 +187,20 @@ CREATE TRIGGER sar_item_released_is_final
 BEFORE UPDATE ON sar_item
 WHEN (SELECT status FROM sar_request WHERE id = OLD.request_id) = 'released'
 BEGIN SELECT RAISE(ABORT, 'a released subject access pack is never rewritten'); END;
+
+-- Nor is anything added to or taken from a released pack, except by a recorded destruction.
+CREATE TRIGGER sar_item_released_insert
+BEFORE INSERT ON sar_item
+WHEN (SELECT status FROM sar_request WHERE id = NEW.request_id) = 'released'
+BEGIN SELECT RAISE(ABORT, 'a released subject access pack is never rewritten'); END;
+
+CREATE TRIGGER sar_item_released_kept
+BEFORE DELETE ON sar_item
+WHEN (SELECT status FROM sar_request WHERE id = OLD.request_id) = 'released'
+     AND NOT EXISTS (SELECT 1 FROM destruction_pass)
+BEGIN SELECT RAISE(ABORT, 'a released subject access pack is never rewritten'); END;
+
+CREATE TRIGGER sar_request_released_kept
+BEFORE DELETE ON sar_request
+WHEN OLD.status = 'released' AND NOT EXISTS (SELECT 1 FROM destruction_pass)
+BEGIN SELECT RAISE(ABORT, 'a released subject access request is never deleted'); END;
