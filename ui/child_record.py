@@ -52,7 +52,7 @@ from ui.child_forms import (
 )
 from ui.consent_forms import CONSENT_FORM
 from ui.consents_tab import ConsentsTab
-from ui.form_parts import confirm, heading
+from ui.form_parts import button, confirm, heading
 from ui.record_list import list_table
 from ui.table_model import RecordTableModel
 
@@ -202,14 +202,6 @@ def record_table(name: str, accessible: str, model: RecordTableModel[Any]) -> QT
     table.setWordWrap(False)
     table.verticalHeader().hide()
     return table
-
-
-def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-    made = QPushButton(text)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.clicked.connect(lambda _checked=False: slot())
-    return made
 
 
 def selected_row(table: QTableView) -> int | None:

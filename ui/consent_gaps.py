@@ -9,19 +9,18 @@ blank forms and the privacy notice are started from here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.consents import ConsentGap, GapKind
 from app.policy.permissions import Action
 from app.session import Session
 from ui import operations
 from ui.child_forms import alive, day_text
-from ui.form_parts import heading
+from ui.form_parts import button, heading
 from ui.record_list import list_table
 from ui.table_model import RecordTableModel
 
@@ -69,14 +68,6 @@ class GapsModel(RecordTableModel[ConsentGap]):
         return super().data(index, role)
 
 
-def make_button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-    made = QPushButton(text)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.clicked.connect(lambda _checked=False: slot())
-    return made
-
-
 class ConsentGapsView(QWidget):
     """The gaps page of the Children area. ``open_requested`` carries the child's id;
     ``back_requested`` asks for the children list again."""
@@ -90,7 +81,7 @@ class ConsentGapsView(QWidget):
         self.session = session
         self._generation = 0
         self.model = GapsModel(self)
-        self.back_button = make_button("← &Back to the list", "gapsBackButton", self.back_requested.emit)
+        self.back_button = button("← &Back to the list", "gapsBackButton", self.back_requested.emit)
         self.room = QComboBox()
         self.room.setObjectName("gapsRoomFilter")
         self.room.setAccessibleName("Room")
@@ -104,12 +95,12 @@ class ConsentGapsView(QWidget):
         self.count = QLabel()
         self.count.setObjectName("consentGapsCount")
         self.count.setWordWrap(True)
-        self.open_button = make_button("&Open the child's consents", "openGapButton", self.open_selected)
-        self.starters_button = make_button(
+        self.open_button = button("&Open the child's consents", "openGapButton", self.open_selected)
+        self.starters_button = button(
             "Print forms for &new starters…", "starterFormsButton", self.print_starters
         )
-        self.blank_button = make_button("B&lank forms…", "blankFormsButton", self.print_blank)
-        self.notice_button = make_button("Pri&vacy notice…", "privacyNoticeButton", self.print_notice)
+        self.blank_button = button("B&lank forms…", "blankFormsButton", self.print_blank)
+        self.notice_button = button("Pri&vacy notice…", "privacyNoticeButton", self.print_notice)
         # Filled-in forms hold families' details: for those who may change the records (the core
         # limits a key worker to their own key children).
         self.starters_button.setVisible(session.may(Action.CHILD_EDIT))

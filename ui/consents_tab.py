@@ -9,7 +9,7 @@ refuses them anyway. ``forget`` empties it all at lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressDialog,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from app.session import Session
 from ui import operations
 from ui.child_forms import alive, day_text
 from ui.consent_forms import SCAN_FILTER, ConsentDialog, HistoryDialog, WithdrawDialog, read_scan
-from ui.form_parts import inline_message
+from ui.form_parts import button, inline_message
 from ui.record_list import list_table
 from ui.table_model import RecordTableModel
 
@@ -158,15 +157,6 @@ class ConsentsModel(RecordTableModel[Consent]):
 
     def row_of(self, consent_id: int) -> int | None:
         return next((r for r, c in enumerate(self._rows) if int(c.id) == consent_id), None)
-
-
-def button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-    """As ``ui.child_record.button`` (which imports this module, so cannot be imported here)."""
-    made = QPushButton(text)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.clicked.connect(lambda _checked=False: slot())
-    return made
 
 
 def table(name: str, accessible: str, model: RecordTableModel[Any]) -> QTableView:

@@ -6,9 +6,26 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 MESSAGE_STYLE = "color: #b3261e;"
+
+
+def button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+    """A push button found by ``name`` in tests, read out without its "&" and "…"."""
+    made = QPushButton(text)
+    made.setObjectName(name)
+    made.setAccessibleName(text.replace("&", "").rstrip("…"))
+    made.clicked.connect(lambda _checked=False: slot())
+    return made
 
 
 def heading(text: str) -> QLabel:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from app.policy.permissions import Action
 from app.session import Session
 from ui import operations
 from ui.child_forms import FormDialog, alive, today
-from ui.form_parts import inline_message, message_label
+from ui.form_parts import button, inline_message, message_label
 from ui.policy_forms import POLICY_FORM, REVIEW_FORM, PolicyDialog, ProtocolDialog, ReviewDialog
 from ui.table_model import RecordTableModel
 
@@ -148,24 +147,24 @@ class PolicyRegisterPanel(QWidget):
         self.show_retired = QCheckBox("Show &retired policies")
         self.show_retired.setObjectName("showRetiredCheck")
         self.show_retired.toggled.connect(lambda _on: self.load())
-        self.add_button = self._button("&Add…", "addPolicyButton", self.open_add)
-        self.edit_button = self._button("&Edit…", "editPolicyButton", self.open_edit)
-        self.review_button = self._button("&Mark reviewed…", "markReviewedButton", self.open_review)
-        self.retire_button = self._button("Re&tire", "retirePolicyButton", self.toggle_active)
+        self.add_button = button("&Add…", "addPolicyButton", self.open_add)
+        self.edit_button = button("&Edit…", "editPolicyButton", self.open_edit)
+        self.review_button = button("&Mark reviewed…", "markReviewedButton", self.open_review)
+        self.retire_button = button("Re&tire", "retirePolicyButton", self.toggle_active)
         self.message = inline_message("policyRegisterMessage")
         self.status = message_label("policyRegisterStatus")
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_retired)
         buttons.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.review_button, self.retire_button):
-            button.setVisible(self.manager)
-            buttons.addWidget(button)
+        for each in (self.add_button, self.edit_button, self.review_button, self.retire_button):
+            each.setVisible(self.manager)
+            buttons.addWidget(each)
 
         self.protocol_box = QGroupBox("Information-sharing protocol")
         self.protocol_box.setObjectName("protocolBox")
         self.tier2_label = message_label("protocolTier2Label")
         self.contract_label = message_label("protocolContractLabel")
-        self.edit_protocol_button = self._button("E&dit…", "editProtocolButton", self.open_protocol)
+        self.edit_protocol_button = button("E&dit…", "editProtocolButton", self.open_protocol)
         self.edit_protocol_button.setVisible(self.manager)
         self.edit_protocol_button.setEnabled(False)
         protocol_layout = QVBoxLayout(self.protocol_box)
@@ -184,13 +183,6 @@ class PolicyRegisterPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.protocol_box)
         self._selected_changed()
-
-    @staticmethod
-    def _button(text: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(lambda: slot())  # type: ignore[operator]
-        return button
 
     # --- loading ------------------------------------------------------------------------------
 

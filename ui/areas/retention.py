@@ -11,7 +11,7 @@ the core. After a destruction the tables refresh and the note about backups stay
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressDialog,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -42,7 +41,7 @@ from ui import operations
 from ui.areas import Area
 from ui.areas.home import local_time
 from ui.child_forms import alive, day_text
-from ui.form_parts import heading, inform, message_label
+from ui.form_parts import button, heading, inform, message_label
 from ui.record_list import list_table, plural
 from ui.retention_forms import (
     EVERY_RECORD,
@@ -125,14 +124,6 @@ class _Loaded:
     backups_note: str
 
 
-def _button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-    made = QPushButton(text)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.clicked.connect(lambda _checked=False: slot())
-    return made
-
-
 class RetentionArea(Area):
     title = "Retention"
 
@@ -155,15 +146,15 @@ class RetentionArea(Area):
             "retentionQueueTable", "Records past their period", self.queue_model
         )
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.destroy_button = _button("&Destroy…", "destroyButton", self.open_destroy)
-        self.keep_button = _button("&Keep…", "keepButton", self.open_keep)
-        self.hold_button = _button("Legal &hold…", "holdButton", self.open_hold_for_selected)
+        self.destroy_button = button("&Destroy…", "destroyButton", self.open_destroy)
+        self.keep_button = button("&Keep…", "keepButton", self.open_keep)
+        self.hold_button = button("Legal &hold…", "holdButton", self.open_hold_for_selected)
         self.backups = message_label("retentionBackupsNote")
         self.backups.hide()
         queue_page = QWidget()
         actions = QHBoxLayout()
-        for button in (self.destroy_button, self.keep_button, self.hold_button):
-            actions.addWidget(button)
+        for each in (self.destroy_button, self.keep_button, self.hold_button):
+            actions.addWidget(each)
         actions.addStretch(1)
         layout = QVBoxLayout(queue_page)
         layout.addWidget(self.periods)
@@ -179,8 +170,8 @@ class RetentionArea(Area):
         self.show_lifted.toggled.connect(lambda _ticked: self.refresh())
         self.holds_table: QTableView = list_table("legalHoldsTable", "Legal holds", self.holds_model)
         self.holds_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.place_button = _button("&Place hold…", "placeHoldButton", lambda: self.open_hold(None))
-        self.lift_button = _button("&Lift…", "liftHoldButton", self.open_lift)
+        self.place_button = button("&Place hold…", "placeHoldButton", lambda: self.open_hold(None))
+        self.lift_button = button("&Lift…", "liftHoldButton", self.open_lift)
         holds_page = QWidget()
         hold_actions = QHBoxLayout()
         hold_actions.addWidget(self.place_button)
@@ -281,8 +272,8 @@ class RetentionArea(Area):
 
     def _update_buttons(self) -> None:
         item = self.selected_item()
-        for button in (self.destroy_button, self.keep_button):
-            button.setEnabled(item is not None)
+        for each in (self.destroy_button, self.keep_button):
+            each.setEnabled(item is not None)
         self.hold_button.setEnabled(item is not None and item.child_id is not None)
         hold = self.selected_hold()
         self.lift_button.setEnabled(hold is not None and hold.active)

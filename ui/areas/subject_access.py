@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -44,7 +43,7 @@ from ui import operations
 from ui.areas import Area
 from ui.areas.concerns import OVERDUE_COLOURS
 from ui.concern_forms import shown_day, today
-from ui.form_parts import confirm, heading
+from ui.form_parts import button, confirm, heading
 from ui.printing import Built, show_document
 from ui.record_list import list_table, plural
 from ui.subject_access_forms import (
@@ -211,14 +210,6 @@ class ItemsModel(_Replacing):
         return super().data(index, role)
 
 
-def _button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-    made = QPushButton(text)
-    made.setObjectName(name)
-    made.setAccessibleName(text.replace("&", "").rstrip("…"))
-    made.clicked.connect(lambda _checked=False: slot())
-    return made
-
-
 class SubjectAccessArea(Area):
     title = "Subject access"
 
@@ -229,12 +220,12 @@ class SubjectAccessArea(Area):
         self._shown_id: int | None = None  # the request whose items are shown
         self.queue_model = QueueModel(self._today, self)
         self.items_model = ItemsModel(self)
-        self.new_button = _button("&New request…", "newSarButton", self.open_new_request)
-        self.extend_button = _button("E&xtend…", "extendSarButton", self.open_extend)
-        self.cover_button = _button("&Cover note…", "coverNoteButton", self.open_cover_note)
-        self.gather_button = _button("&Gather the records", "gatherButton", self.gather)
-        self.preview_button = _button("&Preview", "previewSarButton", self.preview)
-        self.release_button = _button("&Release…", "releaseSarButton", self.ask_release)
+        self.new_button = button("&New request…", "newSarButton", self.open_new_request)
+        self.extend_button = button("E&xtend…", "extendSarButton", self.open_extend)
+        self.cover_button = button("&Cover note…", "coverNoteButton", self.open_cover_note)
+        self.gather_button = button("&Gather the records", "gatherButton", self.gather)
+        self.preview_button = button("&Preview", "previewSarButton", self.preview)
+        self.release_button = button("&Release…", "releaseSarButton", self.ask_release)
         self.show_released = QCheckBox("Show &released")
         self.show_released.setObjectName("showReleasedCheck")
         self.show_released.toggled.connect(lambda _on: self.load_queue())
@@ -258,8 +249,8 @@ class SubjectAccessArea(Area):
         self.content.setObjectName("sarItemContent")
         self.content.setAccessibleName("The item's words")
         self.content.setReadOnly(True)
-        self.release_item_button = _button("Re&lease this item", "releaseItemButton", self.release_item)
-        self.withhold_button = _button("&Withhold…", "withholdItemButton", self.open_withhold)
+        self.release_item_button = button("Re&lease this item", "releaseItemButton", self.release_item)
+        self.withhold_button = button("&Withhold…", "withholdItemButton", self.open_withhold)
 
         top = QHBoxLayout()
         for widget in (self.new_button, self.extend_button, self.cover_button):
