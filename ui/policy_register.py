@@ -34,9 +34,16 @@ from ui.form_parts import button, inline_message, message_label
 from ui.policy_forms import POLICY_FORM, REVIEW_FORM, PolicyDialog, ProtocolDialog, ReviewDialog
 from ui.table_model import RecordTableModel
 
+POLICY_NAME_WIDTH = 230  # pixels; a longer name is elided and shown in full when edited
+
 
 def _day(day: date | None) -> str:
     return "" if day is None else long_date(day)
+
+
+def _short(day: date | None) -> str:
+    """A date in a table cell: "11 Jan 2024" (sentences use the long form)."""
+    return "" if day is None else day.strftime("%d %b %Y")
 
 
 def state_words(policy: Policy, on: date) -> str:
@@ -76,15 +83,17 @@ def protocol_words(status: ProtocolStatus, on: date) -> tuple[str, str]:
 
 
 class PolicyModel(RecordTableModel[Policy]):
+    # The review state and dates first, so they are in view at the window's usual size; the rest
+    # scrolls.
     columns = (
         "Policy",
-        "Version",
-        "Adopted",
-        "Last reviewed",
-        "Next review",
         "Review",
+        "Next review",
+        "Last reviewed",
         "Reviewed by",
         "Signed by",
+        "Version",
+        "Adopted",
         "Staff confirm",
     )
 
@@ -95,13 +104,13 @@ class PolicyModel(RecordTableModel[Policy]):
     def cell(self, policy: Policy, column: int) -> str:
         values = (
             policy.name,
-            policy.version,
-            _day(policy.adopted_on),
-            _day(policy.last_reviewed_on),
-            _day(policy.next_review_on),
             state_words(policy, self.today),
+            _short(policy.next_review_on),
+            _short(policy.last_reviewed_on),
             policy.reviewed_by,
             policy.signed_by,
+            policy.version,
+            _short(policy.adopted_on),
             "Yes" if policy.staff_acknowledge else "",
         )
         return values[column]
@@ -140,7 +149,9 @@ class PolicyRegisterPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, POLICY_NAME_WIDTH)
+        header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected_changed())
         if self.manager:
             self.table.doubleClicked.connect(lambda _index: self.open_edit())

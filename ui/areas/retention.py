@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressDialog,
     QTableView,
@@ -65,25 +66,26 @@ PERIODS_NOTE = (
     "Accident, incident and medication records are not held in Sharewise, so none appear here."
 )
 NOTHING_DUE = "Nothing is past its retention period."
+STATE_WIDTH = 240  # pixels before a reason to keep or hold is elided
 
 
 class QueueModel(RecordTableModel[RetentionItem]):
-    columns = ("Kind", "Child", "Born", "Left", "Due on", "Records", "State")
+    # What decides the next step (due on, kept or held) comes first; the long list of what the
+    # records are comes last, where the table stretches it, so nothing needed is off the edge.
+    columns = ("Kind", "Child", "Due on", "State", "Born", "Left", "Records")
+    STATE = 3
 
     def cell(self, item: RetentionItem, column: int) -> str:
-        if column == 0:
-            return kind_label(item.kind)
-        if column == 1:
-            return item.child_name or NO_CHILD
-        if column == 2:
-            return day_text(item.born)
-        if column == 3:
-            return day_text(item.left)
-        if column == 4:
-            return day_text(item.due_on)
-        if column == 5:
-            return records_text(item.records, item.counts)
-        return state_text(item)
+        values = (
+            kind_label(item.kind),
+            item.child_name or NO_CHILD,
+            day_text(item.due_on),
+            state_text(item),
+            day_text(item.born),
+            day_text(item.left),
+            records_text(item.records, item.counts),
+        )
+        return values[column]
 
 
 class HoldsModel(RecordTableModel[LegalHold]):
@@ -145,6 +147,11 @@ class RetentionArea(Area):
         self.queue_table: QTableView = list_table(
             "retentionQueueTable", "Records past their period", self.queue_model
         )
+        # A long reason to keep or hold is elided here (the whole of it is in the Keep and hold
+        # dialogs), so the dates and the records stay in view.
+        state_header = self.queue_table.horizontalHeader()
+        state_header.setSectionResizeMode(QueueModel.STATE, QHeaderView.ResizeMode.Interactive)
+        state_header.resizeSection(QueueModel.STATE, STATE_WIDTH)
         self.queue_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.destroy_button = button("&Destroy…", "destroyButton", self.open_destroy)
         self.keep_button = button("&Keep…", "keepButton", self.open_keep)

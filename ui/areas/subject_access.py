@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -59,6 +60,8 @@ from ui.subject_access_forms import (
 from ui.table_model import RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+DECISION_WIDTH, SECTION_WIDTH = 170, 120  # pixels before the decision and section are elided
+REVIEW_SPLIT = 200  # the items table and the text beside it start at 3:2
 TO_DECIDE = "TO DECIDE"
 SUGGESTED = "Withhold suggested: confirm"
 NOT_GATHERED = "Not gathered yet"
@@ -230,6 +233,10 @@ class SubjectAccessArea(Area):
         self.show_released.setObjectName("showReleasedCheck")
         self.show_released.toggled.connect(lambda _on: self.load_queue())
         self.queue = list_table("sarQueueTable", "Subject access requests", self.queue_model)
+        # "Asked by" (name and relationship) takes what room is left, so the deadline, status and
+        # what is left to decide are never pushed off the edge.
+        self.queue.horizontalHeader().setStretchLastSection(False)
+        self.queue.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.queue.setWordWrap(False)
         self.queue.selectionModel().selectionChanged.connect(lambda *_: self._request_chosen())
         self.count = QLabel()
@@ -243,6 +250,14 @@ class SubjectAccessArea(Area):
         self.status.setObjectName("sarStatus")
         self.status.setWordWrap(True)
         self.items: QTableView = list_table("sarItemsTable", "Items of the pack", self.items_model)
+        # The item's label gets the room left.
+        items_header = self.items.horizontalHeader()
+        items_header.setStretchLastSection(False)
+        for column, width in ((0, DECISION_WIDTH), (1, SECTION_WIDTH)):
+            items_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            items_header.resizeSection(column, width)
+        items_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.items.setColumnHidden(3, True)  # "Why to check" is in full beside the table
         self.items.setWordWrap(False)
         self.items.selectionModel().selectionChanged.connect(lambda *_: self._item_chosen())
         self.content = QPlainTextEdit()
@@ -278,6 +293,7 @@ class SubjectAccessArea(Area):
         review.addWidget(side)
         review.setStretchFactor(0, 3)
         review.setStretchFactor(1, 2)
+        review.setSizes([3 * REVIEW_SPLIT, 2 * REVIEW_SPLIT])  # the items get three fifths at first
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
