@@ -894,8 +894,10 @@ class RetentionService:
     def _backups_note(self) -> str:
         gone_by = add_months(self._today(), BACKUP_ROTATION_MONTHS)
         months = f"{BACKUP_ROTATION_MONTHS} month{'s' if BACKUP_ROTATION_MONTHS != 1 else ''}"
+        # Sharewise makes no backups of its own yet (issue 8 adds them, rotating over 12 months):
+        # the sentence is about the copies that exist today, and what a rotation would mean.
         return (
-            "Backups made before today still hold these records. Sharewise's automatic backups rotate "
-            f"out within {months} (by {long_date(gone_by)}); any copy you made yourself, on a USB "
-            "stick for example, keeps them until you delete it."
+            "Backups made before today still hold these records. A backup that is replaced in "
+            f"rotation is gone within {months} (by {long_date(gone_by)}); any other copy of the "
+            "Sharewise data folder, on a USB stick for example, keeps them until you delete it."
         )

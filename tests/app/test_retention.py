@@ -518,7 +518,7 @@ def test_destroying_a_general_record_when_nothing_else_is_held_removes_the_child
         "carers": 1,
     }
     assert result.entry.records == 5 and result.entry.rule == "3 years after the child leaves"
-    assert "rotate out within 12 months (by 1 September 2027)" in result.backups_note
+    assert "gone within 12 months (by 1 September 2027)" in result.backups_note
     assert (
         steps[0] == (0, 7) and steps[-1] == (7, 7) and [d for d, _t in steps] == sorted(d for d, _t in steps)
     )

@@ -1,7 +1,8 @@
 """Home: who is signed in, to which setting, what they can do here, and what is due.
 
-The reminders list gathers lines from every source the person's roles may see (today: the policy
-register and the council contract). Each line is a sentence of numbers and policy names, never a
+The reminders list gathers lines from every source the person's roles may see: the policy
+register and the council contract, records past their retention period, and subject access
+requests. Each line is a sentence of numbers and policy names, never a
 child's details, so it can sit on the first screen after sign-in.
 """
 
