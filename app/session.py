@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from app import drafts as drafts_module
 from app import staff
@@ -27,15 +29,17 @@ from app.parent_contacts import ParentContactService
 from app.policies import PolicyService
 from app.policy import permissions
 from app.policy.permissions import Action, Role
-from app.retention import RetentionService
-from app.review_pack import ReviewPackService
 from app.security import AuditService, SecurityService
 from app.session_context import SessionContext
 from app.settings import PROVIDER_NAME, SettingsService
 from app.sharing import SharingService
 from app.staff import Staff, StaffService
-from app.subject_access import SubjectAccessService
 from app.transfers import TransferService
+
+if TYPE_CHECKING:
+    from app.retention import RetentionService
+    from app.review_pack import ReviewPackService
+    from app.subject_access import SubjectAccessService
 
 
 class CloseReason(StrEnum):
@@ -71,9 +75,26 @@ class Session:
         self.consents = ConsentService(context)
         self.forms = FormService(context, self.settings)
         self.policies = PolicyService(context)
-        self.retention = RetentionService(context)
-        self.subject_access = SubjectAccessService(context)
-        self.review_pack = ReviewPackService(context)
+
+    # The yearly work (retention, subject access, the review pack) loads when first used, not at
+    # start-up: most sessions never touch it.
+    @cached_property
+    def retention(self) -> RetentionService:
+        from app.retention import RetentionService
+
+        return RetentionService(self.context)
+
+    @cached_property
+    def subject_access(self) -> SubjectAccessService:
+        from app.subject_access import SubjectAccessService
+
+        return SubjectAccessService(self.context)
+
+    @cached_property
+    def review_pack(self) -> ReviewPackService:
+        from app.review_pack import ReviewPackService
+
+        return ReviewPackService(self.context)
 
     @property
     def me(self) -> Staff:
