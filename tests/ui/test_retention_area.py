@@ -125,7 +125,11 @@ def test_the_queue_lists_what_is_past_its_period(
     found = rows(area)
     assert [r[1] for r in found] == [ATHENA, "Notes about no child", SAOIRSE, MATEUSZ]  # due first
     athena = found[0]
-    assert athena[0] == "General record" and (athena[4], athena[5], athena[2]) == ("05/05/2018", "22/07/2022", "22/07/2025")
+    assert athena[0] == "General record" and (athena[4], athena[5], athena[2]) == (
+        "05/05/2018",
+        "22/07/2022",
+        "22/07/2025",
+    )
     assert athena[6] == "2 (1 child's details, 1 carer)" and athena[3] == "Past its period"
     assert found[1][0] == "Parent contact notes" and found[1][6].startswith("1 (1 parent contact note")
     assert found[3][3] == f"Legal hold: {HOLD_REASON}"
