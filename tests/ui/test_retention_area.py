@@ -181,7 +181,7 @@ def test_destroy_needs_the_tick_runs_with_progress_and_logs_the_entry(
     assert dialog.windowTitle() == "Destroy records" and ATHENA not in dialog.windowTitle()
     assert ATHENA in dialog.what.text() and "1 child's details, 1 carer" in dialog.what.text()
     assert "permanent" in dialog.permanent.text()
-    assert "rotate out within 12 months (by 1 September 2027)" in dialog.note.text()
+    assert "gone within 12 months (by 1 September 2027)" in dialog.note.text()
     button: QPushButton = dialog.destroy_button
     assert not button.isEnabled()
     button.click()  # does nothing while the box is not ticked
