@@ -278,6 +278,9 @@ _WORD = re.compile(r"\w+")
 _JOINER = re.compile(r"[\s\-'’.]*")
 
 
+NAME_WORD_MIN = 3  # shorter words of a name ("Li", "Ó") are replaced only within the full name
+
+
 class NameScrubber:
     """Replaces people's names in free text with "[name]": each full name, and each word of a
     name with 3 or more letters, as whole words, whatever the case or accents. Shorter words
@@ -291,7 +294,7 @@ class NameScrubber:
             if not words:
                 continue
             self._phrases.setdefault(words[0], []).append(words)
-            self._words.update(w for w in words if len(w) >= SMALL_NUMBER)
+            self._words.update(w for w in words if len(w) >= NAME_WORD_MIN)
         for phrases in self._phrases.values():
             phrases.sort(key=len, reverse=True)
 
