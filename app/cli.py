@@ -116,6 +116,28 @@ def cmd_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _size(n: int) -> str:
+    for unit, step in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= step:
+            return f"{n / step:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
+    # The same checks as "Back up now": the person signs in, and must be a manager. Any refusal
+    # (wrong password, not a manager, the disk) is the command's answer: exit 1 with its sentence.
+    try:
+        with Vault.open(_folder(args)) as vault:
+            password = _read_password(args, f"Password for {args.username}: ")
+            with vault.sign_in(args.username, password) as session:
+                made = session.backups.make(Path(args.to))
+    except SharewiseError as exc:
+        print(exc.sentence, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Backup written to {made.path} ({_size(made.bytes)}).", file=out)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.data_dir)
     demo = create_demo_vault(folder)
@@ -185,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = add("verify", cmd_verify, "Sign in and check every page of the database and the audit log.")
     verify.add_argument("--username", required=True)
     verify.add_argument("--password-stdin", action="store_true")
+
+    backup = add("backup", cmd_backup, "Write an encrypted backup of the vault into a folder (a manager).")
+    backup.add_argument("--to", required=True, help="the folder to write the backup file into")
+    backup.add_argument("--username", required=True)
+    backup.add_argument("--password-stdin", action="store_true")
 
     add("demo", cmd_demo, "Create a demo vault with fictional people (needs --data-dir).")
 

@@ -108,6 +108,10 @@ class StorageError(SharewiseError):
     """The disk refused a write (full, read-only, removed)."""
 
 
+class BackupDamaged(SharewiseError):
+    """A backup file is truncated, altered, or not a Sharewise backup at all."""
+
+
 # --- using a session --------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ from app.staff import Staff, StaffService
 from app.transfers import TransferService
 
 if TYPE_CHECKING:
+    from app.backup import BackupService
     from app.retention import RetentionService
     from app.review_pack import ReviewPackService
     from app.subject_access import SubjectAccessService
@@ -95,6 +96,12 @@ class Session:
         from app.review_pack import ReviewPackService
 
         return ReviewPackService(self.context)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from app.backup import BackupService
+
+        return BackupService(self.context)
 
     @property
     def me(self) -> Staff:

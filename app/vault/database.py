@@ -276,6 +276,37 @@ class Database:
             finally:
                 self._connection.execute("DETACH DATABASE exported")
 
+    def copy_to(self, target: Path) -> None:
+        """Write a consistent copy of the database file to ``target`` (made owner-only).
+
+        The WAL is folded in and emptied first, under the lock and outside any transaction, so
+        the main file alone holds every committed change and nothing writes while it is read.
+        The bytes are copied as they are: SQLCipher's salt and page HMACs stay, so the same key
+        slots open the copy (``sqlcipher_export`` would give it a new salt). An ``OSError``
+        from ``target`` is left to the caller, which knows what the target is to the person.
+        """
+        with self._lock:
+            if self._in_transaction:
+                raise RuntimeError("a copy is taken outside a transaction")
+            with self._mapped():
+                busy = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy is None or int(busy[0]) != 0:
+                raise VaultInUse(
+                    "The database is busy, so the backup copy was not taken. Close any other copy "
+                    "of Sharewise and try again."
+                )
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(target, flags, 0o600)
+            try:
+                with self._path.open("rb") as source:
+                    while chunk := source.read(1 << 20):
+                        view = memoryview(chunk)
+                        while view:
+                            view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -532,6 +532,61 @@ class Vault:
             raise
         return session, new_key
 
+    def inspect(
+        self, *, recovery_key_text: str | None = None, username: str = "", password: str = ""
+    ) -> Database:
+        """Open the database for reading only, with the recovery key or else a staff password.
+
+        For checking a backup unpacked into a private folder: unlike ``sign_in`` and ``recover``
+        this records no sign-in, applies no migration, binds no slot and re-issues no recovery
+        key, so neither the folder's files nor the keyring are changed (SQLite may add its
+        -wal/-shm files). The caller closes the database.
+        """
+        self._require_open()
+        slots = slot_file.load(self._paths)
+        db_salt = _matching_slots(slots, read_salt(self._paths.database))
+        staff_id: int | None = None
+        if recovery_key_text is not None:
+            key = recovery_key.parse(recovery_key_text)
+            slot = slots.recovery_slot(db_salt)
+            if slot is None:
+                raise SlotFileError("The key file has no recovery key for this database.")
+            try:
+                data_key = keyslots.open_slot(slot, vault_id=slots.vault_id, secret=key.secret)
+            except keyslots.SlotOpenFailed:
+                raise RecoveryKeyMismatch(
+                    "This recovery key is typed correctly but does not open this vault. It may be "
+                    "from an older Recovery Sheet or from another setting's vault."
+                ) from None
+        else:
+            found = slots.staff_slot(slots.user_tag(usernames.normalise(username)), db_salt)
+            if found is None:
+                raise WrongPassword(WRONG)
+            device_secret = self._device_secret(slots, db_salt)
+            try:
+                data_key = keyslots.open_slot(
+                    found,
+                    vault_id=slots.vault_id,
+                    secret=kdf.password_bytes(password),
+                    device_secret=device_secret,
+                )
+            except keyslots.SlotOpenFailed:
+                raise WrongPassword(WRONG) from None
+            staff_id = found.staff_id
+        database = Database.open(self._paths.database, data_key)
+        try:
+            migrations.refuse_newer(database)
+            if database.scalar("SELECT value FROM vault_meta WHERE key = 'vault_id'") != slots.vault_id:
+                raise IntegrityError(MISMATCHED)
+            if staff_id is not None:
+                person = staff.load(database, staff_id)
+                if person is None or not person.active:
+                    raise WrongPassword(WRONG)
+        except BaseException:
+            database.close()
+            raise
+        return database
+
     def _recovering_manager(self, database: Database, username: str) -> Staff:
         name = usernames.normalise(username)
         row = database.one("SELECT id FROM staff WHERE username = ? AND active = 1", (name,))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from app.backup import check_backup, read_backup
 from app.demo import demo_accounts
 from app.vault.database import DAMAGED
 from app.vault.device import DeviceKeyring
@@ -333,3 +334,58 @@ def test_demo_needs_a_data_dir(tmp_path: Path) -> None:
 
     assert result.code == 2
     assert "demo needs --data-dir" in result.err
+
+
+# --- backup --------------------------------------------------------------------------------------
+
+
+def backup(tmp_path: Path, folder: Path, to: Path, password: str = MANAGER_PASSWORD) -> Run:
+    return run_cli(
+        tmp_path,
+        "backup", "--data-dir", str(folder), "--to", str(to), "--username", MANAGER_USERNAME,
+        "--password-stdin",
+        stdin=password + "\n",
+    )  # fmt: skip
+
+
+def test_backup_writes_a_file_that_opens_with_the_printed_recovery_key(
+    tmp_path: Path, vault_dir: Path, initialised: Run
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = backup(tmp_path, vault_dir, usb)
+
+    assert result.code == 0, result.err
+    files = list(usb.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".swbackup"
+    assert f"Backup written to {files[0]} (" in result.out
+    assert read_backup(files[0]).schema_version > 0
+    key = RECOVERY_KEY.findall(initialised.out)[0]
+    contents = check_backup(files[0], recovery_key=key)
+    assert contents.ok and contents.staff == 1
+    assert PROVIDER.name.encode() not in files[0].read_bytes()
+
+
+def test_backup_to_a_missing_folder_fails_with_one_sentence(
+    tmp_path: Path, vault_dir: Path, initialised: Run
+) -> None:
+    gone = tmp_path / "unplugged"
+    result = backup(tmp_path, vault_dir, gone)
+
+    assert result.code == 1
+    sentence = one_sentence(result.err)
+    assert sentence.startswith(f"The backup could not be written to {gone}")
+    assert "not available" in sentence
+    assert not gone.exists()
+
+
+def test_backup_with_a_wrong_password_writes_nothing(
+    tmp_path: Path, vault_dir: Path, initialised: Run
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    result = backup(tmp_path, vault_dir, usb, password="not the right words")
+
+    assert result.code == 1
+    assert one_sentence(result.err) == WRONG
+    assert list(usb.iterdir()) == []

@@ -532,6 +532,9 @@ CALLS: list[tuple[Action, str, Callable[[World], object]]] = [
         "documents.printed(review pack)",
         lambda w: w.session.documents.printed(DocumentKind.REVIEW_PACK, pages=14),
     ),
+    # Backups: made by a manager; when the last one was made is shown to those who see the review.
+    (Action.BACKUP_MANAGE, "backups.make", lambda w: w.session.backups.make(w.made.folder)),
+    (Action.REVIEW_PACK, "backups.last", lambda w: w.session.backups.last()),
 ]
 
 
