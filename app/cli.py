@@ -1,9 +1,10 @@
 """The admin command line, ``python -m app`` (installed as ``sharewise-admin``), for IT support.
 
-Commands: ``init``, ``info``, ``verify``, ``demo``, ``restore-key-file``. Every failure is one
-sentence on stderr and exit status 2 (``verify`` exits 1 when the vault is damaged or the audit
-log does not verify). Nothing personal is printed except by ``demo``, whose people are fictional.
-Passwords are read from the terminal without echo, or from stdin with ``--password-stdin``.
+Commands: ``init``, ``info``, ``verify``, ``backup``, ``restore``, ``demo``, ``restore-key-file``.
+Every failure is one sentence on stderr and exit status 2 (``verify`` exits 1 when the vault is
+damaged or the audit log does not verify; ``backup`` and ``restore`` exit 1 when they refuse).
+Nothing personal is printed except by ``demo``, whose people are fictional. Passwords are read
+from the terminal without echo, or from stdin with ``--password-stdin``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import TextIO
 
 from app import version
+from app.backup import BackupContents
 from app.data_folder import default_data_folder
 from app.demo import create_demo_vault
 from app.errors import IntegrityError, SharewiseError
 from app.policy.permissions import Role
+from app.restore import restore_backup
 from app.settings import ProviderProfile
 from app.staff import NewStaff
 from app.vault import slot_file
@@ -138,6 +141,59 @@ def cmd_backup(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _ask(question: str) -> bool:
+    """A yes/no question at the terminal; anything but "y" or "yes" is no."""
+    if not sys.stdin.isatty():
+        raise CommandError("Use --yes to restore when not at a terminal; nothing was changed.")
+    return input(question).strip().lower() in ("y", "yes")
+
+
+def cmd_restore(args: argparse.Namespace, out: TextIO) -> int:
+    # The same checks as restoring in the program: the backup is checked through and through
+    # with the recovery key or a staff password before anything changes, and the vault it
+    # replaces is kept in pre-restore/. Any refusal is the command's answer: exit 1.
+    folder = _folder(args)
+    if args.recovery_key:
+        key: str | None = _read_password(args, "Recovery key (from the Recovery Sheet): ")
+        username = password = None
+    else:
+        key, username = None, args.username
+        password = _read_password(args, f"Password for {args.username}: ")
+
+    def show(contents: BackupContents) -> bool:
+        print(f"Backup made:        {contents.created_at}", file=out)
+        print(f"Schema version:     {contents.schema_version}", file=out)
+        print(
+            f"Holds:              {contents.children} children, {contents.concerns} concerns, "
+            f"{contents.decisions} sharing decisions, {contents.consents} consents, "
+            f"{contents.staff} staff accounts",
+            file=out,
+        )
+        print("Checks:             every page and the audit log verify", file=out)
+        out.flush()
+        return bool(args.yes) or _ask(f"Replace the vault in {folder} with this backup? Restore? [y/N] ")
+
+    try:
+        result = restore_backup(
+            folder, Path(args.from_file), recovery_key=key, username=username, password=password, confirm=show
+        )
+    except (SharewiseError, CommandError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Restored the backup into {folder}.", file=out)
+    if result.pre_restore is not None:
+        print(f"The vault it replaced was kept as {result.pre_restore}.", file=out)
+    if result.pre_restore_wal is not None:
+        print(f"Its unsaved log was kept beside it as {result.pre_restore_wal}.", file=out)
+    if args.recovery_key:
+        print(
+            "Open it with the recovery key: it sets the manager's password, binds the vault to this "
+            "computer and gives a new recovery key for the Recovery Sheet.",
+            file=out,
+        )
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     folder = Path(args.data_dir)
     demo = create_demo_vault(folder)
@@ -212,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--to", required=True, help="the folder to write the backup file into")
     backup.add_argument("--username", required=True)
     backup.add_argument("--password-stdin", action="store_true")
+
+    restore = add("restore", cmd_restore, "Check a backup file and swap it in, keeping the current vault.")
+    restore.add_argument("--from", dest="from_file", required=True, help="the .swbackup file")
+    proof = restore.add_mutually_exclusive_group(required=True)
+    proof.add_argument("--recovery-key", action="store_true", help="prove access with the recovery key")
+    proof.add_argument("--username", help="prove access with this staff member's password (this PC)")
+    restore.add_argument("--yes", action="store_true", help="do not ask before restoring")
+    restore.add_argument("--password-stdin", action="store_true", help="read the key or password from stdin")
 
     add("demo", cmd_demo, "Create a demo vault with fictional people (needs --data-dir).")
 

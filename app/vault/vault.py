@@ -51,6 +51,7 @@ from app.vault.files import (
     remove_database_files,
     sidecar,
     storage_error,
+    write_atomically,
 )
 from app.vault.kdf import KdfParams
 from app.vault.key_store import BindingStatus, KeyStore
@@ -103,6 +104,39 @@ def _matching_slots(slots: SlotFile, db_salt: str) -> str:
     return db_salt
 
 
+def restoring_database(paths: VaultPaths) -> Path:
+    """A restore's database, staged beside the live one before the swap (``app.restore``)."""
+    return paths.folder / "sharewise.db.restoring"
+
+
+def restoring_slots(paths: VaultPaths) -> Path:
+    """A restore's key file, staged after its database; its presence means the staging is whole."""
+    return paths.folder / "sharewise.slots.restoring"
+
+
+def settle_restore(paths: VaultPaths) -> None:
+    """Finish or undo a restore that stopped part-way (under the vault's lock).
+
+    A restore stages the database, then the key file, then renames the database into place
+    (the point of no return) and then the key file. So a staged key file with no staged database
+    means the database was swapped in: roll forward with the key file that opens it (and keep
+    it as the kept copy too, since the old kept copy opens only the old database). A staged
+    database still there means the swap never happened: the vault is as it was.
+    """
+    staged_db, staged_slots = restoring_database(paths), restoring_slots(paths)
+    try:
+        if staged_slots.exists() and not staged_db.exists():
+            raw = staged_slots.read_bytes()
+            os.replace(staged_slots, paths.slots)
+            fsync_folder(paths.folder)
+            write_atomically(paths.slots_kept, raw, doing="keep a copy of the restored key file")
+            return
+        staged_slots.unlink(missing_ok=True)
+        remove_database_files(staged_db)
+    except OSError as exc:
+        raise storage_error(exc, "finish restoring the vault") from exc
+
+
 class Vault:
     def __init__(
         self, paths: VaultPaths, lock: VaultFileLock, device: DeviceKeyring | None, clock: Clock
@@ -131,7 +165,9 @@ class Vault:
 
     @staticmethod
     def _tidy(paths: VaultPaths) -> None:
-        """Remove what an interrupted setup or rekey left behind (under the lock)."""
+        """Remove what an interrupted setup or rekey left behind, and settle an interrupted
+        restore (under the lock)."""
+        settle_restore(paths)
         creating = paths.database_being_created
         if creating.exists() and not paths.database.exists():
             # Setup never finished: there is no vault yet, only its first attempt.
@@ -303,8 +339,8 @@ class Vault:
             raise DeviceKeyMissing(DEVICE_KEY_MISSING)
         return secret
 
-    def _fail(self, tag: str) -> WrongPassword:
-        wait = self._attempts.record_failure(tag)
+    def _fail(self, tag: str, attempts: SignInAttempts | None = None) -> WrongPassword:
+        wait = (attempts or self._attempts).record_failure(tag)
         sentence = WRONG if not wait else f"{WRONG} For safety, wait {wait_sentence(wait)} first."
         return WrongPassword(sentence, retry_after=wait)
 
@@ -533,7 +569,12 @@ class Vault:
         return session, new_key
 
     def inspect(
-        self, *, recovery_key_text: str | None = None, username: str = "", password: str = ""
+        self,
+        *,
+        recovery_key_text: str | None = None,
+        username: str = "",
+        password: str = "",
+        attempts: SignInAttempts | None = None,
     ) -> Database:
         """Open the database for reading only, with the recovery key or else a staff password.
 
@@ -541,7 +582,12 @@ class Vault:
         this records no sign-in, applies no migration, binds no slot and re-issues no recovery
         key, so neither the folder's files nor the keyring are changed (SQLite may add its
         -wal/-shm files). The caller closes the database.
+
+        A staff password is checked against the sign-in delay and a wrong one is counted, like
+        at the sign-in window: in ``attempts`` (the live vault's counter, when this folder is
+        a backup's throwaway copy) or else this folder's own.
         """
+        counter = attempts or self._attempts
         self._require_open()
         slots = slot_file.load(self._paths)
         db_salt = _matching_slots(slots, read_salt(self._paths.database))
@@ -559,9 +605,11 @@ class Vault:
                     "from an older Recovery Sheet or from another setting's vault."
                 ) from None
         else:
-            found = slots.staff_slot(slots.user_tag(usernames.normalise(username)), db_salt)
+            tag = slots.user_tag(usernames.normalise(username))
+            counter.check(tag)
+            found = slots.staff_slot(tag, db_salt)
             if found is None:
-                raise WrongPassword(WRONG)
+                raise self._fail(tag, counter)
             device_secret = self._device_secret(slots, db_salt)
             try:
                 data_key = keyslots.open_slot(
@@ -571,7 +619,7 @@ class Vault:
                     device_secret=device_secret,
                 )
             except keyslots.SlotOpenFailed:
-                raise WrongPassword(WRONG) from None
+                raise self._fail(tag, counter) from None
             staff_id = found.staff_id
         database = Database.open(self._paths.database, data_key)
         try:

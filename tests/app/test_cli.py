@@ -389,3 +389,91 @@ def test_backup_with_a_wrong_password_writes_nothing(
     assert result.code == 1
     assert one_sentence(result.err) == WRONG
     assert list(usb.iterdir()) == []
+
+
+# --- restore -------------------------------------------------------------------------------------
+
+
+def restore(
+    tmp_path: Path, folder: Path, backup_file: Path, *proof: str, stdin: str, yes: bool = True
+) -> Run:
+    return run_cli(
+        tmp_path,
+        "restore", "--data-dir", str(folder), "--from", str(backup_file), *proof, "--password-stdin",
+        *(["--yes"] if yes else []),
+        stdin=stdin,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def backed_up(tmp_path: Path, vault_dir: Path, initialised: Run) -> Path:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    assert backup(tmp_path, vault_dir, usb).code == 0
+    (made,) = usb.iterdir()
+    return made
+
+
+def test_restore_drill_onto_a_fresh_folder_with_the_recovery_key(
+    tmp_path: Path, initialised: Run, backed_up: Path
+) -> None:
+    key = RECOVERY_KEY.findall(initialised.out)[0]
+    fresh = tmp_path / "new-pc"
+    result = restore(tmp_path, fresh, backed_up, "--recovery-key", stdin=key + "\n")
+
+    assert result.code == 0, result.err
+    assert "0 children" in result.out and "1 staff accounts" in result.out
+    assert f"Restored the backup into {fresh}." in result.out
+    assert "kept as" not in result.out  # nothing was there to keep
+    assert "Open it with the recovery key" in result.out
+    assert key not in result.out
+    with Vault.open(fresh, keyring=DeviceKeyring(MemoryKeyring())) as vault:
+        session, _ = vault.recover(key, MANAGER_USERNAME, "copper meadow kite 64")
+        assert session.security.check().ok
+        session.close()
+
+
+def test_restore_over_the_vault_with_a_password_keeps_a_pre_restore_copy(
+    tmp_path: Path, vault_dir: Path, backed_up: Path
+) -> None:
+    by_password = ("--username", MANAGER_USERNAME)
+    result = restore(tmp_path, vault_dir, backed_up, *by_password, stdin=MANAGER_PASSWORD + "\n")
+
+    assert result.code == 0, result.err
+    (kept,) = (vault_dir / "pre-restore").iterdir()
+    assert f"The vault it replaced was kept as {kept}." in result.out
+    assert read_backup(kept).vault_id == read_backup(backed_up).vault_id
+    assert verify(tmp_path, vault_dir, MANAGER_PASSWORD).code == 0
+
+
+def test_restore_refusals_are_one_sentence_and_change_nothing(
+    tmp_path: Path, vault_dir: Path, backed_up: Path
+) -> None:
+    before = {p.name: p.read_bytes() for p in vault_dir.iterdir() if p.name.startswith("sharewise.")}
+    before.pop("sharewise.signin", None)
+
+    wrong = restore(tmp_path, vault_dir, backed_up, "--username", MANAGER_USERNAME, stdin="not it\n")
+    assert wrong.code == 1
+    assert one_sentence(wrong.err) == WRONG
+
+    by_password = ("--username", MANAGER_USERNAME)
+    unasked = restore(tmp_path, vault_dir, backed_up, *by_password, stdin=MANAGER_PASSWORD + "\n", yes=False)
+    assert unasked.code == 1
+    assert "Use --yes" in one_sentence(unasked.err)
+
+    text = tmp_path / "notes.swbackup"
+    text.write_text("Shopping list: milk, bread\n", encoding="utf-8")
+    damaged = restore(tmp_path, vault_dir, text, *by_password, stdin=MANAGER_PASSWORD + "\n")
+    assert damaged.code == 1
+    assert "not a Sharewise backup" in one_sentence(damaged.err)
+
+    after = {p.name: p.read_bytes() for p in vault_dir.iterdir() if p.name.startswith("sharewise.")}
+    after.pop("sharewise.signin", None)
+    assert after == before
+    assert not (vault_dir / "pre-restore").exists()
+
+
+def test_restore_needs_a_way_to_prove_access(tmp_path: Path, vault_dir: Path, backed_up: Path) -> None:
+    result = run_cli(tmp_path, "restore", "--data-dir", str(vault_dir), "--from", str(backed_up), "--yes")
+    assert result.code == 2
+    assert "--recovery-key" in result.err

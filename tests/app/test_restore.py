@@ -1,0 +1,419 @@
+"""Restoring a backup: the drill onto a fresh folder, over a vault, refusals, a crash mid-swap.
+
+A real vault (cheap KDF, in-memory keyrings, the manual clock at Tuesday 1 September 2026).
+Fictional people only, with names in several scripts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app import audit
+from app import restore as restore_module
+from app.backup import DATABASE, BackupContents, BackupDamaged, check_backup, read_backup
+from app.children import ChildDetails
+from app.errors import (
+    AccountLocked,
+    DeviceKeyMissing,
+    NewerDatabase,
+    RecoveryKeyMismatch,
+    ValidationError,
+    VaultInUse,
+    WrongPassword,
+)
+from app.policy.permissions import Role
+from app.restore import PRE_RESTORE, RestoreCancelled, restore_backup
+from app.session import Session
+from app.staff import NewStaff
+from app.vault import migrations, recovery_key
+from app.vault.device import DeviceKeyring
+from app.vault.files import VaultPaths
+from app.vault.vault import Vault, restoring_slots
+from tests.conftest import (
+    MANAGER_NAME,
+    MANAGER_PASSWORD,
+    MANAGER_USERNAME,
+    PROVIDER,
+    MemoryKeyring,
+    VaultUnderTest,
+)
+
+KEPT = "Nguyễn Thị Quillfeather"  # in the backup
+LATER = "Дмитрий Sandpiper-Ó Briain"  # added after the backup was made
+NEW_PASSWORD = "copper meadow kite 64"
+
+
+def add_child(session: Session, name: str) -> int:
+    child = session.children.add(
+        ChildDetails(legal_name=name, date_of_birth="2023-03-01", start_date="2025-09-01", room="Acorns")
+    )
+    return int(child.id)
+
+
+def names(session: Session) -> set[str]:
+    return {c.legal_name for c in session.children.find()}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every vault file's SHA-256, except the lock (empty, held) and the sign-in counter."""
+    if not folder.exists():
+        return {}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name not in ("sharewise.lock", "sharewise.signin")
+    }
+
+
+def close(made_vault: VaultUnderTest) -> None:
+    made_vault.session.close()
+    made_vault.vault.close()
+
+
+def reopen(made_vault: VaultUnderTest, keyring: MemoryKeyring | None = None) -> Vault:
+    """Open the folder again; the fixture closes it at teardown."""
+    made_vault.vault = Vault.open(
+        made_vault.folder, keyring=DeviceKeyring(keyring or made_vault.keyring), clock=made_vault.clock
+    )
+    return made_vault.vault
+
+
+@pytest.fixture
+def usb(tmp_path: Path) -> Path:
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def backed_up(made_vault: VaultUnderTest, usb: Path) -> Path:
+    """A backup holding one child, then a second child added after it; the vault is closed."""
+    add_child(made_vault.session, KEPT)
+    path = made_vault.session.backups.make(usb).path
+    made_vault.clock.advance(3600)
+    add_child(made_vault.session, LATER)
+    close(made_vault)
+    return path
+
+
+# --- the drill: a new PC ------------------------------------------------------------------------
+
+
+def test_the_restore_drill_onto_a_fresh_folder_with_the_recovery_key(
+    made_vault: VaultUnderTest, usb: Path, tmp_path: Path
+) -> None:
+    add_child(made_vault.session, KEPT)
+    backup = made_vault.session.backups.make(usb).path
+    new_pc = MemoryKeyring()  # the old computer's keyring is gone with it
+    fresh = tmp_path / "new-pc" / "Sharewise"
+
+    result = restore_backup(
+        fresh,
+        backup,
+        recovery_key=made_vault.recovery_key.formatted(),
+        keyring=DeviceKeyring(new_pc),
+        clock=made_vault.clock,
+    )
+
+    assert result.pre_restore is None and not (fresh / PRE_RESTORE).exists()
+    assert (result.children, result.staff) == (1, 1)
+    assert result.vault_id == made_vault.session.context.keys.vault_id
+    assert not result.replaced_another_vault
+    assert read_backup(backup).created_at == result.created_at
+    assert not restoring_slots(VaultPaths(fresh)).exists()
+    with Vault.open(fresh, keyring=DeviceKeyring(new_pc), clock=made_vault.clock) as vault:
+        # Staff passwords are bound to the old PC's keyring: only the recovery key opens it here.
+        with pytest.raises(DeviceKeyMissing):
+            vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+        session, new_key = vault.recover(made_vault.recovery_key.formatted(), MANAGER_USERNAME, NEW_PASSWORD)
+        assert names(session) == {KEPT}
+        assert audit.verify(session.context.database).ok
+        assert new_key.formatted() != made_vault.recovery_key.formatted()
+        session.close()
+        # recover re-bound the slots to this PC: the new password now works here.
+        again = vault.sign_in(MANAGER_USERNAME, NEW_PASSWORD)
+        assert names(again) == {KEPT}
+        again.close()
+
+
+# --- over an existing vault ---------------------------------------------------------------------
+
+
+def test_restore_over_a_vault_keeps_the_replaced_one_as_a_pre_restore_backup(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    vault_id = read_backup(backed_up).vault_id
+    result = restore_backup(
+        made_vault.folder,
+        backed_up,
+        username=MANAGER_USERNAME,
+        password=MANAGER_PASSWORD,
+        keyring=DeviceKeyring(made_vault.keyring),
+        clock=made_vault.clock,
+    )
+
+    assert result.children == 1
+    assert result.pre_restore is not None and result.pre_restore.parent == made_vault.folder / PRE_RESTORE
+    assert result.pre_restore_wal is None  # the vault was closed properly: no log left over
+    pre = read_backup(result.pre_restore)
+    assert pre.vault_id == vault_id
+    kept = check_backup(result.pre_restore, recovery_key=made_vault.recovery_key.formatted())
+    assert kept.ok and kept.children == 2  # it holds the change made after the backup
+
+    session = reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert names(session) == {KEPT}  # the later change is gone from the live vault
+    assert audit.verify(session.context.database).ok
+    session.close()
+
+
+def test_a_cancelled_restore_changes_nothing(made_vault: VaultUnderTest, backed_up: Path) -> None:
+    before = snapshot(made_vault.folder)
+    seen: list[int] = []
+
+    def decline(contents: BackupContents) -> bool:
+        seen.append(contents.children)
+        return False
+
+    with pytest.raises(RestoreCancelled):
+        restore_backup(
+            made_vault.folder, backed_up, recovery_key=made_vault.recovery_key.formatted(), confirm=decline
+        )
+    assert seen == [1]
+    assert snapshot(made_vault.folder) == before
+
+
+# --- refusals change nothing --------------------------------------------------------------------
+
+
+def _flip_database_byte(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(DATABASE)
+    raw = bytearray(path.read_bytes())
+    header = info.header_offset
+    start = header + 30 + int.from_bytes(raw[header + 26 : header + 28], "little")
+    start += int.from_bytes(raw[header + 28 : header + 30], "little")
+    raw[start + info.compress_size // 2] ^= 0x01
+    path.write_bytes(bytes(raw))
+
+
+def test_a_damaged_backup_is_refused_and_changes_nothing(made_vault: VaultUnderTest, backed_up: Path) -> None:
+    _flip_database_byte(backed_up)
+    before = snapshot(made_vault.folder)
+    with pytest.raises(BackupDamaged) as refused:
+        restore_backup(made_vault.folder, backed_up, recovery_key=made_vault.recovery_key.formatted())
+    assert "Nothing was changed" in refused.value.sentence
+    assert snapshot(made_vault.folder) == before
+    assert not (made_vault.folder / PRE_RESTORE).exists()
+
+
+def test_a_wrong_recovery_key_is_refused_and_changes_nothing(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    before = snapshot(made_vault.folder)
+    with pytest.raises(RecoveryKeyMismatch):
+        restore_backup(made_vault.folder, backed_up, recovery_key=recovery_key.generate().formatted())
+    assert snapshot(made_vault.folder) == before
+
+
+def test_wrong_passwords_are_refused_and_count_towards_the_sign_in_delay(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    before = snapshot(made_vault.folder)
+    keyring = DeviceKeyring(made_vault.keyring)
+    waits = []
+    for _ in range(5):
+        with pytest.raises(WrongPassword) as refused:
+            restore_backup(
+                made_vault.folder,
+                backed_up,
+                username=MANAGER_USERNAME,
+                password="not the password",
+                keyring=keyring,
+                clock=made_vault.clock,
+            )
+        waits.append(refused.value.retry_after)
+    assert waits == [0, 0, 0, 0, 30]
+    assert "wait 30 seconds" in refused.value.sentence
+    # Even the right password now waits, here and at the sign-in window alike.
+    with pytest.raises(AccountLocked):
+        restore_backup(
+            made_vault.folder,
+            backed_up,
+            username=MANAGER_USERNAME,
+            password=MANAGER_PASSWORD,
+            keyring=keyring,
+            clock=made_vault.clock,
+        )
+    assert snapshot(made_vault.folder) == before
+    with pytest.raises(AccountLocked):
+        reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    made_vault.clock.advance(31)
+    session = made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert session.failed_attempts_since_last_sign_in == 5
+    session.close()
+
+
+def test_a_backup_from_a_newer_version_is_refused_and_changes_nothing(
+    made_vault: VaultUnderTest, usb: Path, tmp_path: Path
+) -> None:
+    with made_vault.session.context.database.transaction() as tx:
+        tx.execute(f"PRAGMA user_version = {migrations.latest() + 1}")
+    newer = made_vault.session.backups.make(usb).path
+    close(made_vault)
+    target = tmp_path / "other"
+    other = Vault.create(
+        target,
+        provider=PROVIDER,
+        manager=NewStaff(MANAGER_USERNAME, MANAGER_NAME, frozenset({Role.MANAGER})),
+        password=MANAGER_PASSWORD,
+        keyring=DeviceKeyring(MemoryKeyring()),
+        clock=made_vault.clock,
+    )
+    other.session.close()
+    other.vault.close()
+    before = snapshot(target)
+    with pytest.raises(NewerDatabase) as refused:
+        restore_backup(target, newer, recovery_key=made_vault.recovery_key.formatted())
+    assert "newer version" in refused.value.sentence
+    assert snapshot(target) == before
+    assert not (target / PRE_RESTORE).exists()
+
+
+def test_another_vault_s_backup_needs_its_recovery_key(
+    made_vault: VaultUnderTest, usb: Path, tmp_path: Path
+) -> None:
+    other_folder = tmp_path / "other"
+    other = Vault.create(
+        other_folder,
+        provider=PROVIDER,
+        manager=NewStaff(MANAGER_USERNAME, MANAGER_NAME, frozenset({Role.MANAGER, Role.DSL})),
+        password=MANAGER_PASSWORD,
+        keyring=DeviceKeyring(made_vault.keyring),
+        clock=made_vault.clock,
+    )
+    add_child(other.session, LATER)
+    foreign = other.session.backups.make(usb).path
+    other.session.close()
+    other.vault.close()
+    add_child(made_vault.session, KEPT)
+    close(made_vault)
+    before = snapshot(made_vault.folder)
+
+    with pytest.raises(ValidationError) as refused:
+        restore_backup(
+            made_vault.folder,
+            foreign,
+            username=MANAGER_USERNAME,
+            password=MANAGER_PASSWORD,
+            keyring=DeviceKeyring(made_vault.keyring),
+        )
+    assert refused.value.field == "recovery_key"
+    assert "different Sharewise vault" in refused.value.sentence
+    assert snapshot(made_vault.folder) == before
+
+    result = restore_backup(
+        made_vault.folder, foreign, recovery_key=other.recovery_key.formatted(), clock=made_vault.clock
+    )
+    assert result.replaced_another_vault and result.pre_restore is not None
+    assert check_backup(result.pre_restore, recovery_key=made_vault.recovery_key.formatted()).children == 1
+    session = reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert names(session) == {LATER}
+    session.close()
+
+
+def test_a_vault_open_in_this_process_is_refused(made_vault: VaultUnderTest, usb: Path) -> None:
+    add_child(made_vault.session, KEPT)
+    backup = made_vault.session.backups.make(usb).path
+    made_vault.session.close()  # signed out, but the window still holds the vault
+    before = snapshot(made_vault.folder)
+    with pytest.raises(VaultInUse):
+        restore_backup(made_vault.folder, backup, recovery_key=made_vault.recovery_key.formatted())
+    assert snapshot(made_vault.folder) == before
+
+
+def test_a_vault_held_by_another_program_is_refused(made_vault: VaultUnderTest, backed_up: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from app.vault.file_lock import VaultFileLock; from pathlib import Path; "
+            "lock = VaultFileLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); "
+            "sys.stdin.read()",
+            str(VaultPaths(made_vault.folder).lock),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = snapshot(made_vault.folder)
+        with pytest.raises(VaultInUse) as refused:
+            restore_backup(made_vault.folder, backed_up, recovery_key=made_vault.recovery_key.formatted())
+        assert "already open" in refused.value.sentence
+        assert snapshot(made_vault.folder) == before
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+# --- a crash between the two renames ------------------------------------------------------------
+
+
+class Crash(BaseException):
+    """The process dying: nothing after it runs (the kernel still drops the file lock)."""
+
+
+def _crash_at_database_swap(monkeypatch: pytest.MonkeyPatch, folder: Path, *, after: bool) -> None:
+    real_replace = os.replace
+    database = VaultPaths(folder).database
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == database and not after:
+            raise Crash
+        real_replace(src, dst)
+        if Path(dst) == database:
+            raise Crash
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(restore_module, "settle_restore", lambda paths: None)  # no tidying after death
+
+
+def test_a_crash_after_the_database_swap_opens_with_the_restored_data(
+    made_vault: VaultUnderTest, backed_up: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crash_at_database_swap(monkeypatch, made_vault.folder, after=True)
+    with pytest.raises(Crash):
+        restore_backup(made_vault.folder, backed_up, recovery_key=made_vault.recovery_key.formatted())
+    monkeypatch.undo()
+    paths = VaultPaths(made_vault.folder)
+    assert restoring_slots(paths).exists()  # the key file was never swapped in
+
+    session = reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert names(session) == {KEPT}  # rolled forward: the backup's data
+    assert not restoring_slots(paths).exists()
+    assert audit.verify(session.context.database).ok
+    session.close()
+
+
+def test_a_crash_before_the_database_swap_opens_with_the_old_data(
+    made_vault: VaultUnderTest, backed_up: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crash_at_database_swap(monkeypatch, made_vault.folder, after=False)
+    with pytest.raises(Crash):
+        restore_backup(made_vault.folder, backed_up, recovery_key=made_vault.recovery_key.formatted())
+    monkeypatch.undo()
+
+    session = reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert names(session) == {KEPT, LATER}  # rolled back: the vault as it was
+    assert sorted(p.name for p in made_vault.folder.iterdir() if "restoring" in p.name) == []
+    session.close()
