@@ -16,26 +16,30 @@ import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from app import audit
 from app.audit import AuditAction
-from app.errors import BackupDamaged, SlotFileError, StorageError
+from app.clock import to_text
+from app.errors import BackupDamaged, PasswordChangeRequired, SlotFileError, StorageError
 from app.policy import permissions
 from app.policy.permissions import Action
 from app.session_context import SessionContext
+from app.settings import BACKUP_FOLDER, SettingsService
 from app.vault import migrations
 from app.vault.database import PLAIN_SQLITE_HEADER, Database
 from app.vault.device import DeviceKeyring
 from app.vault.files import fsync_folder, storage_error
+from app.vault.sign_in_attempts import SignInAttempts
 from app.vault.vault import Vault
 
 FORMAT = "sharewise-backup"
@@ -86,14 +90,38 @@ class BackupManifest:
     slots_sha256: str
 
 
-def backup_name(when: datetime) -> str:
+DEFAULT_FOLDER_NAME = "backups"
+AUTOMATIC_PREFIX = "sharewise-auto-"
+# Only files with exactly this name are ever deleted by the rotation: a backup made with "Back up
+# now" (``sharewise-…``), a copy the manager renamed, or anything else in the folder is left alone.
+AUTOMATIC_NAME = re.compile(r"sharewise-auto-(\d{4}-\d{2}-\d{2}-\d{6})(?:-\d+)?\.swbackup")
+AUTOMATIC_REASONS = frozenset({"sign_out", "close", "daily"})
+DAILY = timedelta(hours=24)
+
+
+def backup_name(when: datetime, prefix: str = "sharewise-") -> str:
     """``sharewise-YYYY-MM-DD-HHMMSS.swbackup`` in this PC's local time, which the manager reads."""
-    return f"sharewise-{when.astimezone():%Y-%m-%d-%H%M%S}{SUFFIX}"
+    return f"{prefix}{when.astimezone():%Y-%m-%d-%H%M%S}{SUFFIX}"
 
 
-def _free_name(folder: Path, when: datetime) -> Path:
+def automatic_backups(folder: Path) -> list[tuple[Path, datetime]]:
+    """The automatic backups in ``folder`` with the local time their name gives."""
+    found: list[tuple[Path, datetime]] = []
+    for path in folder.iterdir():
+        match = AUTOMATIC_NAME.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            when = datetime.strptime(match.group(1), "%Y-%m-%d-%H%M%S").astimezone()
+        except ValueError:
+            continue  # a name like ours with an impossible date: not ours to delete
+        found.append((path, when))
+    return found
+
+
+def _free_name(folder: Path, when: datetime, prefix: str = "sharewise-") -> Path:
     """The backup's name, with -2, -3... if two backups fall in the same second."""
-    first = folder / backup_name(when)
+    first = folder / backup_name(when, prefix)
     candidate, number = first, 2
     while candidate.exists():
         candidate = first.with_name(f"{first.stem}-{number}{SUFFIX}")
@@ -153,6 +181,42 @@ def _read_slots(path: Path) -> bytes:
         ) from exc
 
 
+def write_backup_file(
+    folder: Path, *, database_file: Path, slots: bytes, vault_id: str, schema_version: int, when: datetime
+) -> Path:
+    """Write one .swbackup file into ``folder`` from a database file that nothing is writing to
+    (restore uses it for the pre-restore copy). Temp name, fsync, rename: all or nothing. An
+    ``OSError`` is left to the caller, which knows what the folder is to the person."""
+    db_size, db_hash = _sha256_file(database_file)
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "vault_id": vault_id,
+        "schema_version": schema_version,
+        "created_at": when.astimezone().isoformat(timespec="seconds"),
+        "files": {
+            DATABASE: {"bytes": db_size, "sha256": db_hash},
+            SLOTS: {"bytes": len(slots), "sha256": hashlib.sha256(slots).hexdigest()},
+        },
+    }
+    temp = folder / f".sharewise-{secrets.token_hex(6)}{SUFFIX}.tmp"
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(temp, flags, 0o600), "wb") as raw:
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
+                archive.writestr(SLOTS, slots)
+                archive.write(database_file, DATABASE)
+            raw.flush()
+            os.fsync(raw.fileno())
+        target = _free_name(folder, when)
+        os.replace(temp, target)
+        fsync_folder(folder)
+    finally:
+        _remove(temp)
+    return target
+
+
 class BackupService:
     """``session.backups``: making a backup, and when the last one was made."""
 
@@ -162,7 +226,70 @@ class BackupService:
     def make(self, folder: Path) -> BackupInfo:
         """Write one backup file into ``folder``. Slow for a big vault: not on the UI thread."""
         self._ctx.require(Action.BACKUP_MANAGE)
-        folder = Path(folder)
+        return self._write(Path(folder), prefix="sharewise-", detail={})
+
+    def folder(self) -> Path:
+        """The backup folder in use: the manager's choice, or ``backups`` in the vault's folder.
+
+        The default is created (owner-only) when missing; a chosen folder is not, because a
+        missing one usually means an unplugged drive, which must be reported, not papered over.
+        """
+        self._ctx.require_signed_in()
+        chosen = SettingsService(self._ctx).get(BACKUP_FOLDER)
+        if chosen:
+            return Path(chosen)
+        default = self._ctx.keys.paths.folder / DEFAULT_FOLDER_NAME
+        try:
+            default.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(default, 0o700)
+        except OSError as exc:
+            raise write_failed(exc, default) from exc
+        return default
+
+    def automatic(self, now_reason: str) -> BackupInfo | None:
+        """An automatic backup into the backup folder, then the rotation of automatic backups.
+
+        Allowed to anyone signed in (a key worker's changes need backing up too) because the
+        caller chooses nothing: the file always goes to the folder the manager configured, under
+        the automatic name, so this cannot be used to copy the vault anywhere else. Returns None
+        for a person who has not yet chosen their own password (they could change nothing).
+        ``StorageError`` with a sentence when the folder is unavailable; the caller shows it and
+        carries on.
+        """
+        if now_reason not in AUTOMATIC_REASONS:
+            raise ValueError(f"unknown reason for an automatic backup: {now_reason!r}")
+        try:
+            self._ctx.require_signed_in()
+        except PasswordChangeRequired:
+            return None
+        folder = self.folder()
+        info = self._write(folder, prefix=AUTOMATIC_PREFIX, detail={"automatic": True, "reason": now_reason})
+        self._rotate(folder)
+        return info
+
+    def _rotate(self, folder: Path) -> None:
+        """Delete the automatic backups the rotation does not keep; never the one just made."""
+        try:
+            found = automatic_backups(folder)
+        except OSError:
+            return  # the drive went between the backup and the tidy: the backup is whole
+        keep = rotation(found, self._ctx.clock.now().astimezone())
+        for path, _when in found:
+            if path not in keep:
+                _remove(path)
+
+    def due_daily(self) -> bool:
+        """True when no automatic backup has been made in the last 24 hours (by this clock)."""
+        self._ctx.require_signed_in()
+        since = to_text(self._ctx.clock.now() - DAILY)
+        made = self._ctx.database.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = ? AND at >= ? "
+            "AND json_extract(detail, '$.automatic') = 1",
+            (AuditAction.BACKUP_MADE.value, since),
+        )
+        return not made
+
+    def _write(self, folder: Path, *, prefix: str, detail: dict[str, object]) -> BackupInfo:
         ctx = self._ctx
         keys = ctx.keys
         database = ctx.database
@@ -195,7 +322,7 @@ class BackupService:
                     archive.write(db_copy, DATABASE)
                 raw.flush()
                 os.fsync(raw.fileno())
-            target = _free_name(folder, now)
+            target = _free_name(folder, now, prefix)
             os.replace(temp, target)
             fsync_folder(folder)
             size = target.stat().st_size
@@ -204,7 +331,7 @@ class BackupService:
         finally:
             _remove(db_copy, temp)
         with ctx.transaction() as tx:
-            ctx.audit(tx, AuditAction.BACKUP_MADE, "vault", keys.vault_id, {"bytes": size})
+            ctx.audit(tx, AuditAction.BACKUP_MADE, "vault", keys.vault_id, {"bytes": size, **detail})
         return BackupInfo(path=target, bytes=size, created_at=created_at)
 
     @staticmethod
@@ -374,6 +501,7 @@ def check_backup(
     username: str | None = None,
     password: str | None = None,
     keyring: DeviceKeyring | None = None,
+    attempts: SignInAttempts | None = None,
 ) -> BackupContents:
     """Open a backup in a private temporary folder and check it through and through.
 
@@ -381,6 +509,10 @@ def check_backup(
     keyring holds the device key), then runs the encrypted-page, structure and audit-chain
     checks and counts what it holds. Nothing is written to the live vault, and the temporary
     folder is removed afterwards, whatever happens.
+
+    Pass the live vault's ``attempts`` (its sign-in counter) so a wrong staff password here
+    counts towards the sign-in delay like one typed at the sign-in window; the backup's own
+    unpacked copy is thrown away, so counting there would count nothing.
     """
     if recovery_key is None and (not username or password is None):
         raise ValueError("give the recovery key, or a username and password")
@@ -394,7 +526,10 @@ def check_backup(
             raise storage_error(exc, "unpack the backup to check it") from exc
         with Vault.open(folder, keyring=keyring) as vault:
             database = vault.inspect(
-                recovery_key_text=recovery_key, username=username or "", password=password or ""
+                recovery_key_text=recovery_key,
+                username=username or "",
+                password=password or "",
+                attempts=attempts,
             )
             try:
                 if (

@@ -8,13 +8,14 @@ cannot be used to take the vault over.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 from app import audit, staff
 from app.audit import AuditAction, AuditEntry, AuditFilter, ChainReport
-from app.clock import to_text
-from app.errors import IntegrityError, VaultLocked, WrongPassword
+from app.clock import from_text, to_text
+from app.errors import IntegrityError, StorageError, VaultLocked, WrongPassword
 from app.policy.permissions import Action
 from app.session_context import SessionContext
 from app.vault import rekey as rekeying
@@ -24,6 +25,11 @@ from app.vault.key_store import BindingStatus
 from app.vault.recovery_key import RecoveryKey
 
 WRONG_CURRENT = "Your password is not right, so nothing was changed."
+BACKUP_OLD_DAYS = 7
+SAME_DRIVE = (
+    "The backups are on the same drive as the data: a dead disk would take both. Choose a folder "
+    "on another drive or a USB stick."
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class SecurityStatus:
     binding: BindingStatus
     recovery_key_issued_at: str | None
     failed_sign_ins_last_30_days: int
+    last_backup_at: str | None = None
+    backup_warning: str | None = None
 
     @property
     def encryption_sentence(self) -> str:
@@ -127,13 +135,46 @@ class SecurityService:
             "SELECT count(*) FROM audit_log WHERE action = ? AND at >= ?",
             (AuditAction.SIGN_IN_FAILED, since),
         )
+        last_backup = database.scalar(
+            "SELECT max(at) FROM audit_log WHERE action = ?", (AuditAction.BACKUP_MADE.value,)
+        )
+        last_backup_at = None if last_backup is None else str(last_backup)
         return SecurityStatus(
             cipher_version=str(database.scalar("PRAGMA cipher_version") or ""),
             kdf=self._ctx.keys.load().kdf,
             binding=self._ctx.keys.binding_status(),
             recovery_key_issued_at=None if issued is None else str(issued),
             failed_sign_ins_last_30_days=int(failed or 0),
+            last_backup_at=last_backup_at,
+            backup_warning=self._backup_warning(last_backup_at),
         )
+
+    def _backup_warning(self, last_backup_at: str | None) -> str | None:
+        """Why the backups may not save the day: too old, missing, or on the data's own drive."""
+        from app.backup import BackupService  # imported here: app.backup imports the vault, a cycle
+
+        warnings: list[str] = []
+        if last_backup_at is None:
+            warnings.append("No backup has been made yet: make one now with “Back up now…”.")
+        else:
+            age = self._ctx.clock.now() - from_text(last_backup_at)
+            if age > timedelta(days=BACKUP_OLD_DAYS):
+                warnings.append(
+                    f"No backup for {age.days} days: make one now with “Back up now…”, and check "
+                    "that the backup folder is available."
+                )
+        try:
+            folder = BackupService(self._ctx).folder()
+            same = os.stat(folder).st_dev == os.stat(self._ctx.keys.paths.folder).st_dev
+        except (OSError, StorageError):
+            warnings.append(
+                "The backup folder is not available (a USB stick may be unplugged), so automatic "
+                "backups cannot be made. Reconnect the drive or choose another folder."
+            )
+        else:
+            if same:
+                warnings.append(SAME_DRIVE)
+        return " ".join(warnings) or None
 
     def binding_status(self) -> BindingStatus:
         self._ctx.require(Action.SETTINGS_MANAGE)

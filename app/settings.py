@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 from typing import Any, Generic, TypeVar
 
 from app import validation
@@ -135,6 +136,23 @@ RETENTION: Mapping[RecordKind, Setting[int]] = {
     rule.kind: _int(f"retention.{rule.kind.value}.months", rule.label, rule.months, MIN_MONTHS, MAX_MONTHS)
     for rule in DEFAULT_RULES
 }
+
+
+def _folder(key: str, label: str) -> Setting[str]:
+    """A folder on this PC, "" for the default. Whether it exists is checked when it is used (a
+    USB stick comes and goes), so only the shape of the path is validated here."""
+
+    def clean(value: object) -> str:
+        cleaned = validation.text(value, field=key, label=label, required=False, limit=1000)
+        if cleaned and not PurePath(cleaned).is_absolute():
+            raise ValidationError(key, f"{label} must be a whole folder path, chosen with “Change…”.")
+        return cleaned
+
+    return Setting(key, label, "", clean)
+
+
+# Where automatic backups go; "" means the ``backups`` folder inside the vault's own folder.
+BACKUP_FOLDER = _folder("backup.folder", "Backup folder")
 DEMO_VAULT = _flag("vault.demo", "Demo vault with fictional data", False, editable=False)
 # The information-sharing protocol (annual review): changed only through session.policies, which
 # checks the dates against the session's clock, so not editable through SettingsService.update.
@@ -152,6 +170,7 @@ ALL: tuple[Setting[Any], ...] = (
     PROVIDER_PHONE,
     PROVIDER_EMAIL,
     AUTO_LOCK_MINUTES,
+    BACKUP_FOLDER,
     *RETENTION.values(),
     DEMO_VAULT,
     PROTOCOL_TIER2_SIGNATORY,

@@ -9,6 +9,11 @@ turn of the event loop and cannot be stopped by anything on screen:
 3. the clipboard is cleared if it holds text copied in Sharewise,
 4. the workspace's models are emptied and the workspace destroyed; the lock screen replaces it,
 5. the session is closed: the core writes the lock to the audit log and forgets the data key.
+
+The lock makes no backup (it must never wait). Sign-out and closing the program make an automatic
+backup after the screen is cleared and before the session closes; a failure is one message that
+waits for nobody. While someone is signed in, a timer looks every hour whether the daily backup
+is due.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ui import drafts, operations
 from ui.account import ChangePasswordDialog
 from ui.acknowledgement import AcknowledgementDialog
 from ui.areas.home import local_time
+from ui.backups import back_up_before_closing, daily_backup, show_failure
 from ui.clipboard import ClipboardGuard
 from ui.form_parts import confirm
 from ui.idle import IdleMonitor
@@ -36,6 +42,8 @@ from ui.os_lock import OsLockWatcher
 from ui.recovery_sheet import show_recovery_sheet
 from ui.sign_in import SignInPage
 from ui.workspace import Workspace
+
+DAILY_CHECK_MS = 60 * 60 * 1000  # every hour
 
 
 class Shell(QObject):
@@ -67,6 +75,9 @@ class Shell(QObject):
         self.idle.warning_over.connect(self.window.hide_idle_warning)
         self.idle.idle.connect(lambda: self.lock("idle"))
         self.clipboard = ClipboardGuard(self)
+        self.daily_backup_timer = QTimer(self)
+        self.daily_backup_timer.setInterval(DAILY_CHECK_MS)
+        self.daily_backup_timer.timeout.connect(self.daily_backup_check)
         self.os_watcher = OsLockWatcher(self)
         self.os_watcher.lock_requested.connect(self.lock)
         self._watch_os = watch_os
@@ -108,6 +119,7 @@ class Shell(QObject):
         else:
             self._confirm_policy(session)
         self.idle.start()
+        self.daily_backup_timer.start()
 
     def _confirm_policy(self, session: Session) -> None:
         """The policy gate: the confidentiality and information-sharing policy, confirmed at the
@@ -197,7 +209,17 @@ class Shell(QObject):
             return
         kept = self._clear_screen()
         self.show_sign_in()
+        failure = back_up_before_closing(session, "sign_out")  # never raises: sign-out goes on
         session.close(CloseReason.SIGN_OUT, drafts=kept)
+        if failure is not None:
+            show_failure(self.window, failure)
+
+    def daily_backup_check(self) -> None:
+        """The hourly look: back up off the UI thread if no automatic backup in 24 hours."""
+        session = self.session
+        if session is None or not session.is_open or self.workspace is None:
+            return  # signed out, locked, or still at the password or policy screen
+        daily_backup(self.window, session)
 
     def _clear_screen(self) -> list[DraftForm]:
         """Steps 1-4 of the lock; returns the drafts for the session to keep."""
@@ -210,6 +232,7 @@ class Shell(QObject):
             self.workspace.forget()
             self.workspace = None
         self.idle.stop()
+        self.daily_backup_timer.stop()
         self.window.hide_idle_warning()
         self.window.set_signed_in(False)
         return kept
@@ -220,6 +243,7 @@ class Shell(QObject):
         session = self.session
         if session is not None:
             kept = self._clear_screen()
+            back_up_before_closing(session, "close")  # logged if it fails: the window is going
             session.close(CloseReason.SIGN_OUT, drafts=kept)
         self.vault.close()
 

@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from datetime import date, datetime, timedelta
@@ -29,8 +30,20 @@ from app.backup import (
     rotation,
 )
 from app.children import CarerDetails, ChildDetails
-from app.errors import RecoveryKeyMismatch, SlotFileError, StorageError, WrongPassword
+from app.errors import (
+    PermissionDenied,
+    RecoveryKeyMismatch,
+    SlotFileError,
+    StorageError,
+    ValidationError,
+    VaultLocked,
+    WrongPassword,
+)
+from app.policy.permissions import Role
+from app.security import SAME_DRIVE
 from app.session import Session
+from app.settings import BACKUP_FOLDER
+from app.staff import NewStaff
 from app.vault import recovery_key
 from app.vault.database import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring
@@ -358,3 +371,168 @@ def test_rotation_keeps_the_newest_of_a_day_with_several() -> None:
     now = datetime(2026, 9, 1, 18, 0)
     same_day = [(Path(f"b{h}"), datetime(2026, 9, 1, h)) for h in (9, 13, 17)]
     assert rotation(same_day, now) == {Path("b17")}
+
+
+# --- automatic backups, the backup folder and the status (issue 8) ----------------------------
+
+KW_USERNAME, KW_NAME, KW_PASSWORD = "dmitri", "Дмитрий Соколов", "amber kettle lighthouse"
+
+
+def _auto_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if backup_module.AUTOMATIC_NAME.fullmatch(p.name))
+
+
+def test_automatic_backups_go_to_the_default_folder_with_their_own_name(made_vault: VaultUnderTest) -> None:
+    session = made_vault.session
+    folder = session.backups.folder()
+    assert folder == made_vault.folder / "backups"
+    if os.name == "posix":
+        assert folder.stat().st_mode & 0o777 == 0o700
+    made = session.backups.automatic("sign_out")
+    assert made is not None
+    assert made.path.parent == folder
+    assert backup_module.AUTOMATIC_NAME.fullmatch(made.path.name)
+    assert read_backup(made.path).vault_id == session.context.keys.vault_id
+    entries = session.audit.entries(where=AuditFilter(action=AuditAction.BACKUP_MADE.value))
+    assert [e.detail for e in entries] == [{"bytes": made.bytes, "automatic": True, "reason": "sign_out"}]
+
+
+def test_an_unknown_reason_is_a_programming_error(made_vault: VaultUnderTest) -> None:
+    with pytest.raises(ValueError):
+        made_vault.session.backups.automatic("whenever")
+
+
+def test_the_rotation_deletes_only_automatic_backups_in_the_folder(made_vault: VaultUnderTest) -> None:
+    session = made_vault.session
+    folder = session.backups.folder()
+    manual = session.backups.make(folder)  # "Back up now" into the same folder
+    unrelated = folder / "Zoë's notes.txt"
+    unrelated.write_text("not a backup", encoding="utf-8")
+    renamed = folder / "sharewise-auto-keep-this.swbackup"
+    renamed.write_bytes(b"a copy the manager renamed")
+    made = []
+    for _day in range(10):  # ten days, one automatic backup each
+        info = session.backups.automatic("daily")
+        assert info is not None
+        made.append(info.path)
+        made_vault.clock.advance(24 * 3600)
+    # 1..10 September: the last 7 days are kept; 1-3 September are neither among them nor the
+    # newest of their week (6 Sep) or month (10 Sep), so the rotation deleted them.
+    assert _auto_files(folder) == sorted(p.name for p in made[3:])
+    assert not any(p.exists() for p in made[:3])
+    assert manual.path.exists()
+    assert unrelated.read_text(encoding="utf-8") == "not a backup"
+    assert renamed.exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_anyone_signed_in_gets_an_automatic_backup_but_only_into_the_configured_folder(
+    made_vault: VaultUnderTest, role: Role
+) -> None:
+    """A key worker's changes need backing up at sign-out too; "Back up now" to a folder of one's
+    choosing, and choosing the folder, stay the manager's."""
+    made_vault.add_person(KW_USERNAME, KW_NAME, {role}, KW_PASSWORD)
+    made_vault.session.close()
+    person = made_vault.vault.sign_in(KW_USERNAME, KW_PASSWORD)
+    made = person.backups.automatic("sign_out")
+    assert made is not None and made.path.parent == made_vault.folder / "backups"
+    assert read_backup(made.path).vault_id == person.context.keys.vault_id
+    assert not person.backups.due_daily()
+    if role is not Role.MANAGER:
+        with pytest.raises(PermissionDenied):
+            person.backups.make(made_vault.folder)
+        with pytest.raises(PermissionDenied):
+            person.settings.update({BACKUP_FOLDER: str(made_vault.folder.parent)})
+
+
+def test_a_person_still_on_a_one_time_password_makes_none(made_vault: VaultUnderTest) -> None:
+    """They could not change anything yet, so there is nothing new to keep (and no error)."""
+    _person, one_time = made_vault.session.staff.add(NewStaff(KW_USERNAME, KW_NAME, frozenset({Role.DSL})))
+    made_vault.session.close()
+    first = made_vault.vault.sign_in(KW_USERNAME, one_time)
+    assert first.must_change_password
+    assert first.backups.automatic("sign_out") is None
+    assert not (made_vault.folder / "backups").exists()
+
+
+def test_a_locked_session_makes_no_automatic_backup(made_vault: VaultUnderTest) -> None:
+    session = made_vault.session
+    session.close()
+    with pytest.raises(VaultLocked):
+        session.backups.automatic("sign_out")
+    assert not (made_vault.folder / "backups").exists()
+
+
+def test_an_unplugged_backup_folder_gives_a_sentence_and_nothing_else(
+    made_vault: VaultUnderTest, usb: Path
+) -> None:
+    session = made_vault.session
+    session.settings.update({BACKUP_FOLDER: str(usb / "stick")})
+    assert session.backups.folder() == usb / "stick"
+    with pytest.raises(StorageError) as raised:
+        session.backups.automatic("close")
+    assert "not available" in raised.value.sentence and "USB" in raised.value.sentence
+    assert not (usb / "stick").exists()  # a chosen folder is never created behind the manager's back
+    assert session.backups.due_daily()
+
+
+def test_the_backup_folder_must_be_a_whole_path(made_vault: VaultUnderTest) -> None:
+    with pytest.raises(ValidationError):
+        made_vault.session.settings.update({BACKUP_FOLDER: "backups/elsewhere"})
+    with pytest.raises(ValidationError):
+        made_vault.session.settings.update({BACKUP_FOLDER: "/" + "x" * 10_000})
+
+
+def test_due_daily_follows_the_clock(made_vault: VaultUnderTest, usb: Path) -> None:
+    session = made_vault.session
+    assert session.backups.due_daily()
+    session.backups.make(usb)
+    assert session.backups.due_daily()  # a manual backup elsewhere does not fill the folder
+    session.backups.automatic("daily")
+    assert not session.backups.due_daily()
+    made_vault.clock.advance(23 * 3600)
+    assert not session.backups.due_daily()
+    made_vault.clock.advance(2 * 3600)
+    assert session.backups.due_daily()
+
+
+def test_the_status_warns_about_no_backup_an_old_one_and_the_same_drive(
+    made_vault: VaultUnderTest, usb: Path
+) -> None:
+    session = made_vault.session
+    status = session.security.status()
+    assert status.last_backup_at is None
+    assert status.backup_warning is not None and "No backup has been made yet" in status.backup_warning
+    assert SAME_DRIVE in status.backup_warning  # the default folder is on the data's own drive
+
+    made = session.backups.automatic("sign_out")
+    assert made is not None
+    status = session.security.status()
+    assert status.last_backup_at is not None
+    assert status.backup_warning == SAME_DRIVE
+
+    made_vault.clock.advance(9 * 24 * 3600)
+    status = session.security.status()
+    assert status.backup_warning is not None and status.backup_warning.startswith("No backup for 9 days: ")
+
+    session.settings.update({BACKUP_FOLDER: str(usb / "unplugged")})
+    status = session.security.status()
+    assert status.backup_warning is not None and "not available" in status.backup_warning
+
+
+def test_a_backup_folder_on_another_drive_has_no_same_drive_warning(
+    made_vault: VaultUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another drive is simulated with /dev/shm (a tmpfs) when it is a different device."""
+    other = Path("/dev/shm")
+    if not other.is_dir() or os.stat(other).st_dev == os.stat(made_vault.folder).st_dev:
+        other = Path(tempfile.gettempdir())
+    assert os.stat(other).st_dev != os.stat(made_vault.folder).st_dev, "no second drive to test with"
+    folder = Path(tempfile.mkdtemp(prefix="sharewise-usb-", dir=other))
+    try:
+        session = made_vault.session
+        session.settings.update({BACKUP_FOLDER: str(folder)})
+        session.backups.automatic("daily")
+        assert session.security.status().backup_warning is None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

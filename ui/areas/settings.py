@@ -56,6 +56,7 @@ from app.settings import (
 from app.vault.recovery_key import RecoveryKey
 from ui import operations
 from ui.areas import Area
+from ui.backups import BackupsBox
 from ui.consent_kinds import KIND_FORM, ConsentKindsBox
 from ui.drafts import KeepsDraft
 from ui.form_parts import confirm, heading, inline_message, message_label, ok_cancel, password_field
@@ -656,6 +657,7 @@ class SettingsArea(Area):
         self.logo = LogoBox(session)
         self.retention = RetentionBox(session)
         self.kinds = ConsentKindsBox(session)
+        self.backups = BackupsBox(session)
         body = QWidget()
         body.setObjectName("settingsBody")
         inner = QVBoxLayout(body)
@@ -665,6 +667,7 @@ class SettingsArea(Area):
         inner.addWidget(self.retention)
         inner.addWidget(self.kinds)
         inner.addWidget(security)
+        inner.addWidget(self.backups)
         inner.addStretch(1)
         scroll = QScrollArea()
         scroll.setObjectName("settingsScroll")
@@ -693,6 +696,7 @@ class SettingsArea(Area):
         self.logo.load()
         self.retention.load()
         self.kinds.load()
+        self.backups.load()
 
     def load_values(self) -> None:
         self._loading += 1
@@ -815,6 +819,7 @@ class SettingsArea(Area):
         self.logo.forget()
         self.retention.forget()
         self.kinds.forget()
+        self.backups.forget()
         self.message.clear()
         for label in (self.encryption, self.binding, self.recovery_issued, self.failed_sign_ins):
             label.clear()
