@@ -146,6 +146,17 @@ class Session:
             ctx.keys.set_staff_password(tx, staff_id=me.id, username=me.username, password=new)
         ctx.actor = staff.load(ctx.database, me.id) or me
 
+    def keep_drafts(self, drafts: Sequence[DraftForm]) -> int:
+        """Keep half-typed forms now, for a sign-out that closes the session only after its backup
+        (which runs off the UI thread). Never raises; returns how many were kept."""
+        if not drafts or not self.context.is_open:
+            return 0
+        try:
+            with self.context.transaction() as tx:
+                return drafts_module.keep(self.context, tx, drafts)
+        except Exception:
+            return 0
+
     def close(self, reason: CloseReason = CloseReason.SIGN_OUT, drafts: Sequence[DraftForm] = ()) -> int:
         """Sign out or lock, keeping ``drafts`` (unsaved forms) encrypted for this person.
 

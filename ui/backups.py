@@ -9,6 +9,7 @@ message that does not wait for an answer, never a traceback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -211,6 +212,30 @@ def back_up_before_closing(session: Session, reason: str) -> str | None:
     finally:
         QGuiApplication.restoreOverrideCursor()
     return None
+
+
+def sign_out_backup(parent: QWidget, session: Session, on_done: Callable[[str | None], None]) -> None:
+    """The sign-out backup, off the UI thread; ``on_done`` hears the failure sentence (or None)
+    on the UI thread and closes the session. The screen is already clear and the drafts kept."""
+
+    def work(_progress: operations.Progress) -> None:
+        session.backups.automatic("sign_out")
+
+    def failed(error: BaseException) -> bool:
+        if isinstance(error, VaultLocked):
+            on_done(None)  # the session was closed meanwhile (a new sign-in): nothing to back up
+        else:
+            log.warning("automatic backup at sign_out failed: %s", type(error).__name__)
+            on_done(failure_sentence(error))
+        return True
+
+    operations.run(
+        parent,
+        work,
+        label="Backing up before signing out…",
+        on_success=lambda _r: on_done(None),
+        on_failure=failed,
+    )
 
 
 def daily_backup(parent: QWidget, session: Session) -> None:

@@ -10,9 +10,10 @@ turn of the event loop and cannot be stopped by anything on screen:
 4. the workspace's models are emptied and the workspace destroyed; the lock screen replaces it,
 5. the session is closed: the core writes the lock to the audit log and forgets the data key.
 
-The lock makes no backup (it must never wait). Sign-out and closing the program make an automatic
-backup after the screen is cleared and before the session closes; a failure is one message that
-waits for nobody. While someone is signed in, a timer looks every hour whether the daily backup
+The lock makes no backup (it must never wait). Sign-out clears the screen, keeps the drafts, then
+makes an automatic backup off the UI thread and closes the session when it is done; closing the
+program makes one before the window goes. A failure is one message that waits for nobody. While
+someone is signed in, a timer looks every hour whether the daily backup
 is due.
 """
 
@@ -32,7 +33,7 @@ from ui import drafts, operations
 from ui.account import ChangePasswordDialog
 from ui.acknowledgement import AcknowledgementDialog
 from ui.areas.home import local_time
-from ui.backups import back_up_before_closing, daily_backup, show_failure
+from ui.backups import back_up_before_closing, daily_backup, show_failure, sign_out_backup
 from ui.clipboard import ClipboardGuard
 from ui.form_parts import confirm
 from ui.idle import IdleMonitor
@@ -209,10 +210,14 @@ class Shell(QObject):
             return
         kept = self._clear_screen()
         self.show_sign_in()
-        failure = back_up_before_closing(session, "sign_out")  # never raises: sign-out goes on
-        session.close(CloseReason.SIGN_OUT, drafts=kept)
-        if failure is not None:
-            show_failure(self.window, failure)
+        session.keep_drafts(kept)  # now: whatever happens to the backup, the drafts are safe
+
+        def closed(failure: str | None) -> None:
+            session.close(CloseReason.SIGN_OUT)
+            if failure is not None:
+                show_failure(self.window, failure)
+
+        sign_out_backup(self.window, session, on_done=closed)  # off the UI thread
 
     def daily_backup_check(self) -> None:
         """The hourly look: back up off the UI thread if no automatic backup in 24 hours."""

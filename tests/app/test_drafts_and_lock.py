@@ -147,3 +147,15 @@ def test_security_status_reports_encryption_binding_and_recovery_key(made_vault:
     with pytest.raises(Exception, match="username or password"):
         made_vault.vault.sign_in(MANAGER_USERNAME, "not the password at all")
     assert made_vault.sign_in().security.status().failed_sign_ins_last_30_days == 1
+
+
+def test_drafts_kept_before_sign_out_survive_whatever_closes_the_session(made_vault: VaultUnderTest) -> None:
+    """Sign-out keeps the drafts first, then backs up off the UI thread, then closes; a new sign-in
+    may close the session in between, and the drafts must still be there."""
+    session = made_vault.session
+    form = DraftForm("staff.add", "Add a staff member", {"full_name": SENTINEL, "job_title": ""})
+    assert session.keep_drafts([form]) == 1
+    again = made_vault.sign_in()  # closes the first session without any drafts of its own
+    assert not session.is_open
+    assert [d.fields["full_name"] for d in again.drafts.mine()] == [SENTINEL]
+    assert session.keep_drafts([form]) == 0  # closed: nothing written, nothing raised

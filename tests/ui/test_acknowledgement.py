@@ -90,7 +90,7 @@ def test_sign_out_records_nothing(shell: Shell, made_vault: VaultUnderTest, qtbo
     dialog = the_screen()
     find(dialog, QCheckBox, "acknowledgeCheck").setChecked(True)
     find(dialog, QPushButton, "signOutButton").click()
-    assert not session.is_open
+    qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)  # after its backup, off the UI thread
     assert shell.window.current_page().objectName() == "signInPage"
     assert top_level("acknowledgementDialog") is None
     assert acknowledgements(made_vault) == 0

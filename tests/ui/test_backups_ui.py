@@ -122,7 +122,7 @@ def test_a_key_worker_s_sign_out_makes_an_automatic_backup(
         folder = made_vault.folder / "backups"
         assert automatic_files(folder) == []
         shell.window.sign_out_action.trigger()
-        assert not session.is_open
+        qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)  # after its backup, off the UI thread
         assert shell.window.current_page().objectName() == "signInPage"
         files = automatic_files(folder)
         assert len(files) == 1
@@ -150,7 +150,7 @@ def test_an_unplugged_backup_folder_does_not_stop_the_sign_out(
     made_vault.session.close()
     session = sign_in_through_window(qtbot, shell)
     shell.window.sign_out_action.trigger()
-    assert not session.is_open  # the sign-out completed
+    qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)  # the sign-out completed
     assert shell.session is None
     assert shell.window.current_page().objectName() == "signInPage"
     box = top_level("automaticBackupFailed")

@@ -137,9 +137,10 @@ def open_sharing(qtbot: QtBot, shell: Shell) -> SharingArea:
     return area
 
 
-def sign_out(shell: Shell, session: Session) -> None:
+def sign_out(qtbot: QtBot, shell: Shell, session: Session) -> None:
     shell.window.sign_out_action.trigger()
-    assert not session.is_open and shell.session is None
+    assert shell.session is None
+    qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)  # after its backup, off the UI thread
     page = shell.window.current_page()
     assert page is not None and page.objectName() == "signInPage"
 
@@ -277,7 +278,7 @@ def test_a_key_workers_telephone_request_is_shared_without_consent_backed_and_fi
     assert [c.id for c in opened.concerns] == [hers] and opened.called_back_at is not None
     assert top_level("intakeDialog") is None
     assert ids(area.mine.model) == [share_id]
-    sign_out(shell, session)
+    sign_out(qtbot, shell, session)
     assert top_level("intakeDialog") is None and top_level("shareRecordDialog") is None
 
     # --- the DSL finds it at the top of the queue and opens it ----------------------------------

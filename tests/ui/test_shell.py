@@ -79,8 +79,16 @@ def test_sign_in_opens_the_workspace_with_a_title_naming_only_the_area(shell: Sh
     nav = find(shell.window, QListWidget, "navigation")
     wait_idle(qtbot)  # the concern badge has asked for its counts: none yet
     assert [nav.item(i).text() for i in range(nav.count())] == [
-        "Home", "Children", "Concerns", "Sharing", "Subject access", "Annual review", "Retention",
-        "Staff", "Settings", "Audit",
+        "Home",
+        "Children",
+        "Concerns",
+        "Sharing",
+        "Subject access",
+        "Annual review",
+        "Retention",
+        "Staff",
+        "Settings",
+        "Audit",
     ]
     press(shell.window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert shell.window.windowTitle() == "Sharewise — Staff"
@@ -301,8 +309,8 @@ def test_switch_user_signs_in_someone_else_and_keeps_the_first_persons_draft(
 def test_sign_out_returns_to_the_sign_in_page(shell: Shell, qtbot: QtBot) -> None:
     session = sign_in_through_window(qtbot, shell)
     shell.window.sign_out_action.trigger()
-    assert not session.is_open
-    assert shell.window.current_page().objectName() == "signInPage"
+    assert shell.window.current_page().objectName() == "signInPage"  # at once, before the backup
+    qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)  # after its backup, off the UI thread
     assert not shell.window.toolbar.isVisible()
 
 
