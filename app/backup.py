@@ -182,7 +182,14 @@ def _read_slots(path: Path) -> bytes:
 
 
 def write_backup_file(
-    folder: Path, *, database_file: Path, slots: bytes, vault_id: str, schema_version: int, when: datetime
+    folder: Path,
+    *,
+    database_file: Path,
+    slots: bytes,
+    vault_id: str,
+    schema_version: int,
+    when: datetime,
+    prefix: str = "sharewise-",
 ) -> Path:
     """Write one .swbackup file into ``folder`` from a database file that nothing is writing to
     (restore uses it for the pre-restore copy). Temp name, fsync, rename: all or nothing. An
@@ -209,7 +216,7 @@ def write_backup_file(
                 archive.write(database_file, DATABASE)
             raw.flush()
             os.fsync(raw.fileno())
-        target = _free_name(folder, when)
+        target = _free_name(folder, when, prefix)
         os.replace(temp, target)
         fsync_folder(folder)
     finally:
@@ -295,41 +302,25 @@ class BackupService:
         database = ctx.database
         now = ctx.clock.now()
         created_at = now.astimezone().isoformat(timespec="seconds")
-        token = secrets.token_hex(6)
-        db_copy = folder / f".sharewise-{token}.db.tmp"
-        temp = folder / f".sharewise-{token}{SUFFIX}.tmp"
+        db_copy = folder / f".sharewise-{secrets.token_hex(6)}.db.tmp"
         try:
             if not folder.is_dir():
                 raise FileNotFoundError(errno.ENOENT, "no such folder")
             slots = self._consistent_copy(database, keys.paths.slots, db_copy)
-            db_size, db_hash = _sha256_file(db_copy)
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "vault_id": keys.vault_id,
-                "schema_version": migrations.current_version(database),
-                "created_at": created_at,
-                "files": {
-                    DATABASE: {"bytes": db_size, "sha256": db_hash},
-                    SLOTS: {"bytes": len(slots), "sha256": hashlib.sha256(slots).hexdigest()},
-                },
-            }
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            with os.fdopen(os.open(temp, flags, 0o600), "wb") as raw:
-                with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:
-                    archive.writestr(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
-                    archive.writestr(SLOTS, slots)
-                    archive.write(db_copy, DATABASE)
-                raw.flush()
-                os.fsync(raw.fileno())
-            target = _free_name(folder, now, prefix)
-            os.replace(temp, target)
-            fsync_folder(folder)
+            target = write_backup_file(
+                folder,
+                database_file=db_copy,
+                slots=slots,
+                vault_id=keys.vault_id,
+                schema_version=migrations.current_version(database),
+                when=now,
+                prefix=prefix,
+            )
             size = target.stat().st_size
         except OSError as exc:
             raise write_failed(exc, folder) from exc
         finally:
-            _remove(db_copy, temp)
+            _remove(db_copy)
         with ctx.transaction() as tx:
             ctx.audit(tx, AuditAction.BACKUP_MADE, "vault", keys.vault_id, {"bytes": size, **detail})
         return BackupInfo(path=target, bytes=size, created_at=created_at)
