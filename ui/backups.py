@@ -34,7 +34,7 @@ from app.session import Session
 from app.settings import BACKUP_FOLDER
 from ui import operations
 from ui.errors import sentence_for
-from ui.form_parts import message_label
+from ui.form_parts import fact_label, message_label
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,9 @@ class BackupsBox(QGroupBox):
         self.setObjectName("backupsBox")
         self._session = session
         self.folder: Path | None = None
-        self.folder_label = self._fact("backupFolderLabel", "Backup folder")
-        self.last_label = self._fact("lastBackupLabel", "Last backup")
-        self.warning_label = self._fact("backupWarningLabel", "Backup warning")
+        self.folder_label = fact_label("backupFolderLabel", "Backup folder")
+        self.last_label = fact_label("lastBackupLabel", "Last backup")
+        self.warning_label = fact_label("backupWarningLabel", "Backup warning")
         self.warning_label.setStyleSheet("color: #8a4b00;")
         self.change_button = QPushButton("C&hange…")
         self.change_button.setObjectName("changeBackupFolderButton")
@@ -97,15 +97,6 @@ class BackupsBox(QGroupBox):
         layout.addWidget(self.last_label)
         layout.addWidget(self.warning_label)
         layout.addLayout(now_row)
-
-    @staticmethod
-    def _fact(name: str, accessible: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setAccessibleName(accessible)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
 
     # --- showing ---------------------------------------------------------------------------
 

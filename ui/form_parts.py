@@ -28,6 +28,16 @@ def button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
     return made
 
 
+def fact_label(name: str, accessible: str) -> QLabel:
+    """A read-only line of status (encryption, last backup) that can be selected and copied."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     font = QFont(label.font())

@@ -59,7 +59,15 @@ from ui.areas import Area
 from ui.backups import BackupsBox
 from ui.consent_kinds import KIND_FORM, ConsentKindsBox
 from ui.drafts import KeepsDraft
-from ui.form_parts import confirm, heading, inline_message, message_label, ok_cancel, password_field
+from ui.form_parts import (
+    confirm,
+    fact_label,
+    heading,
+    inline_message,
+    message_label,
+    ok_cancel,
+    password_field,
+)
 from ui.recovery_sheet import show_recovery_sheet
 
 PROVIDER_FORM = "settings.provider"
@@ -639,10 +647,10 @@ class SettingsArea(Area):
 
         security = QGroupBox("Security")
         security.setObjectName("securityGroup")
-        self.encryption = self._fact("encryptionLabel", "Encryption")
-        self.binding = self._fact("bindingLabel", "Binding to this computer")
-        self.recovery_issued = self._fact("recoveryKeyIssuedLabel", "Recovery key")
-        self.failed_sign_ins = self._fact("failedSignInsLabel", "Failed sign-ins")
+        self.encryption = fact_label("encryptionLabel", "Encryption")
+        self.binding = fact_label("bindingLabel", "Binding to this computer")
+        self.recovery_issued = fact_label("recoveryKeyIssuedLabel", "Recovery key")
+        self.failed_sign_ins = fact_label("failedSignInsLabel", "Failed sign-ins")
         self.reissue = QPushButton("&Re-issue recovery key…")
         self.reissue.setObjectName("reissueRecoveryKeyButton")
         self.reissue.clicked.connect(lambda: self.open_reissue_dialog())
@@ -678,15 +686,6 @@ class SettingsArea(Area):
         layout.addWidget(heading("Settings"))
         layout.addWidget(scroll, 1)
         self.setFocusProxy(self.form.name)
-
-    @staticmethod
-    def _fact(name: str, accessible: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setAccessibleName(accessible)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
 
     # --- loading --------------------------------------------------------------------------
 
