@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from app import audit
+from app import audit, staff
 from app.audit import AuditAction
 from app.clock import to_text
 from app.errors import BackupDamaged, PasswordChangeRequired, SlotFileError, StorageError
@@ -35,6 +35,7 @@ from app.policy import permissions
 from app.policy.permissions import Action
 from app.session_context import SessionContext
 from app.settings import BACKUP_FOLDER, SettingsService
+from app.usernames import normalise
 from app.vault import migrations
 from app.vault.database import PLAIN_SQLITE_HEADER, Database
 from app.vault.device import DeviceKeyring
@@ -453,6 +454,7 @@ class BackupContents:
     problems: tuple[str, ...]
     chain_intact: bool
     chain_sentence: str
+    may_restore: bool = False  # the key or password was the recovery key's, or a manager's
 
     @property
     def ok(self) -> bool:
@@ -529,6 +531,7 @@ def check_backup(
                 ):
                     raise BackupDamaged(DAMAGED)
                 problems = tuple(database.integrity_problems())
+                may_restore = recovery_key is not None or _may_restore(database, username or "")
                 chain = audit.verify(database) if not problems else None
                 counts = {} if problems else {key: _count(database, sql) for key, sql in COUNTED.items()}
                 schema = migrations.current_version(database)
@@ -548,7 +551,16 @@ def check_backup(
         problems=problems,
         chain_intact=chain is not None and chain.ok,
         chain_sentence=chain.sentence if chain is not None else DAMAGED,
+        may_restore=may_restore,
     )
+
+
+def _may_restore(database: Database, username: str) -> bool:
+    """Whether the person whose password opened the backup may restore it: restoring replaces
+    every record, so it is the manager's (``BACKUP_MANAGE``), read from the backup's own staff."""
+    row = database.one("SELECT id FROM staff WHERE username = ? AND active = 1", (normalise(username),))
+    person = staff.load(database, int(row["id"])) if row else None
+    return person is not None and permissions.scope(person.roles, Action.BACKUP_MANAGE) is not None
 
 
 # --- which automatic backups to keep -------------------------------------------------------------

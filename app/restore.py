@@ -52,7 +52,15 @@ from app.backup import (
     write_backup_file,
 )
 from app.clock import Clock, SystemClock
-from app.errors import BackupDamaged, IntegrityError, SharewiseError, SlotFileError, ValidationError
+from app.errors import (
+    BackupDamaged,
+    IntegrityError,
+    PermissionDenied,
+    SharewiseError,
+    SlotFileError,
+    ValidationError,
+)
+from app.policy.permissions import Action
 from app.vault import slot_file
 from app.vault.device import DeviceKeyring
 from app.vault.file_lock import VaultFileLock
@@ -74,6 +82,10 @@ FOREIGN = (
     "This backup belongs to a different Sharewise vault from the one in this folder. To replace "
     "this vault with it, type that backup's recovery key (from its Recovery Sheet); a staff "
     "password cannot do this. Nothing was changed."
+)
+NOT_A_MANAGER = (
+    "Only a manager can restore a backup: it replaces every record on this computer. Type a "
+    "manager's username and password, or the recovery key. Nothing was changed."
 )
 CHAIN_BROKEN = (
     "This backup opened, but its records failed the check ({detail}). Nothing was changed; use "
@@ -162,6 +174,17 @@ def _stage(backup: Path, manifest: BackupManifest, paths: VaultPaths) -> None:
     write_atomically(restoring_slots(paths), slots, doing="copy the backup's key file into the data folder")
 
 
+def _remove_made_folder(paths: VaultPaths) -> None:
+    """A refused restore into a folder it created leaves no folder behind (only the lock and
+    sign-in counter files can be in it), so the next start offers first-run setup again."""
+    for leftover in (paths.lock, paths.sign_in_attempts):
+        leftover.unlink(missing_ok=True)
+    try:
+        paths.folder.rmdir()
+    except OSError:
+        pass  # something else is in it: leave it alone
+
+
 def restore_backup(
     folder: Path,
     backup: Path,
@@ -184,6 +207,7 @@ def restore_backup(
     folder, backup = Path(folder), Path(backup)
     clock = clock or SystemClock()
     paths = VaultPaths(folder)
+    made_folder = not folder.exists()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
@@ -207,6 +231,8 @@ def restore_backup(
             keyring=keyring,
             attempts=SignInAttempts(paths.sign_in_attempts, clock),
         )
+        if not contents.may_restore:
+            raise PermissionDenied(NOT_A_MANAGER, Action.BACKUP_MANAGE.value)
         if contents.problems:
             raise IntegrityError(CHAIN_BROKEN.format(detail="damaged pages"))
         if not contents.chain_intact:
@@ -235,6 +261,8 @@ def restore_backup(
         raise
     finally:
         lock.release()
+        if made_folder and not swapped:
+            _remove_made_folder(paths)
     return RestoreResult(
         created_at=contents.created_at,
         schema_version=contents.schema_version,

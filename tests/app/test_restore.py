@@ -23,6 +23,7 @@ from app.errors import (
     AccountLocked,
     DeviceKeyMissing,
     NewerDatabase,
+    PermissionDenied,
     RecoveryKeyMismatch,
     ValidationError,
     VaultInUse,
@@ -192,6 +193,30 @@ def test_a_cancelled_restore_changes_nothing(made_vault: VaultUnderTest, backed_
 # --- refusals change nothing --------------------------------------------------------------------
 
 
+def test_a_key_worker_s_password_opens_the_backup_but_may_not_restore_it(
+    made_vault: VaultUnderTest, usb: Path
+) -> None:
+    made_vault.add_person("siobhan.kw", "Siobhán Keyworker", {Role.KEY_WORKER}, NEW_PASSWORD)
+    add_child(made_vault.session, KEPT)
+    backup = made_vault.session.backups.make(usb).path
+    close(made_vault)
+    before = snapshot(made_vault.folder)
+    keyring = DeviceKeyring(made_vault.keyring)
+    with pytest.raises(PermissionDenied) as refused:
+        restore_backup(
+            made_vault.folder, backup, username="siobhan.kw", password=NEW_PASSWORD, keyring=keyring
+        )
+    assert "Only a manager can restore" in refused.value.sentence
+    assert snapshot(made_vault.folder) == before
+    assert not (made_vault.folder / PRE_RESTORE).exists()
+    # The same person's password proves nothing more in check_backup: it opens, but may not restore.
+    assert not check_backup(backup, username="siobhan.kw", password=NEW_PASSWORD, keyring=keyring).may_restore
+    assert check_backup(
+        backup, username=MANAGER_USERNAME, password=MANAGER_PASSWORD, keyring=keyring
+    ).may_restore
+    assert check_backup(backup, recovery_key=made_vault.recovery_key.formatted()).may_restore
+
+
 def _flip_database_byte(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(DATABASE)
@@ -220,6 +245,16 @@ def test_a_wrong_recovery_key_is_refused_and_changes_nothing(
     with pytest.raises(RecoveryKeyMismatch):
         restore_backup(made_vault.folder, backed_up, recovery_key=recovery_key.generate().formatted())
     assert snapshot(made_vault.folder) == before
+
+
+def test_a_refused_restore_onto_a_new_folder_leaves_no_folder(
+    made_vault: VaultUnderTest, backed_up: Path, tmp_path: Path
+) -> None:
+    fresh = tmp_path / "new-pc" / "Sharewise"
+    wrong = recovery_key.generate().formatted()
+    with pytest.raises(RecoveryKeyMismatch):
+        restore_backup(fresh, backed_up, recovery_key=wrong, keyring=DeviceKeyring(MemoryKeyring()))
+    assert not fresh.exists()  # so the next start offers first-run setup, not a half-made folder
 
 
 def test_wrong_passwords_are_refused_and_count_towards_the_sign_in_delay(
