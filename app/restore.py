@@ -59,6 +59,7 @@ from app.errors import (
     SharewiseError,
     SlotFileError,
     ValidationError,
+    VaultInUse,
 )
 from app.policy.permissions import Action
 from app.vault import slot_file
@@ -74,7 +75,7 @@ from app.vault.files import (
 )
 from app.vault.sign_in_attempts import SignInAttempts
 from app.vault.slot_file import SlotFile
-from app.vault.vault import restoring_database, restoring_slots, settle_restore
+from app.vault.vault import Vault, restoring_database, restoring_slots, settle_restore
 
 PRE_RESTORE = "pre-restore"
 
@@ -185,6 +186,132 @@ def _remove_made_folder(paths: VaultPaths) -> None:
         pass  # something else is in it: leave it alone
 
 
+@dataclass(frozen=True)
+class Proof:
+    """How the person proves they may restore: the recovery key, or a manager's password."""
+
+    recovery_key: str | None = None
+    username: str = ""
+    password: str = ""
+
+    def __post_init__(self) -> None:
+        if self.recovery_key is None and not self.username:
+            raise ValueError("give the recovery key, or a username and password")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A backup checked for restoring into one folder: what it holds, and what it replaces."""
+
+    contents: BackupContents
+    fresh: bool  # the folder holds no vault yet: nothing will be replaced
+    foreign: bool  # it replaces a different vault (allowed with the backup's recovery key only)
+
+
+@dataclass(frozen=True)
+class _Live:
+    checked: Checked
+    manifest: BackupManifest
+    slots: SlotFile | None
+    raw_slots: bytes | None
+
+
+def _check(
+    paths: VaultPaths, backup: Path, proof: Proof, keyring: DeviceKeyring | None, clock: Clock
+) -> _Live:
+    """Every refusal, before anything is changed: damaged, newer, foreign without the recovery
+    key, a wrong key or password (counted at the sign-in window), not a manager, a broken chain."""
+    fresh = not paths.database.exists() and not paths.slots.exists()
+    live, raw_slots = (None, None) if fresh else _live_slots(paths)
+    manifest = read_backup(backup)
+    foreign = not fresh and (live is None or live.vault_id != manifest.vault_id)
+    if foreign and proof.recovery_key is None:
+        raise ValidationError("recovery_key", FOREIGN)
+    contents = check_backup(
+        backup,
+        recovery_key=proof.recovery_key,
+        username=proof.username,
+        password=proof.password,
+        keyring=keyring,
+        attempts=SignInAttempts(paths.sign_in_attempts, clock),
+    )
+    if not contents.may_restore:
+        raise PermissionDenied(NOT_A_MANAGER, Action.BACKUP_MANAGE.value)
+    if contents.problems:
+        raise IntegrityError(CHAIN_BROKEN.format(detail="damaged pages"))
+    if not contents.chain_intact:
+        raise IntegrityError(CHAIN_BROKEN.format(detail="the audit log does not verify"))
+    return _Live(Checked(contents, fresh, foreign), manifest, live, raw_slots)
+
+
+def check_for_restore(
+    folder: Path,
+    backup: Path,
+    proof: Proof,
+    *,
+    keyring: DeviceKeyring | None = None,
+    clock: Clock | None = None,
+) -> Checked:
+    """The checks a restore makes, without changing anything, for the person to see what the
+    backup holds before they confirm. Reads the folder's files without its lock: the vault may
+    be open in this program, with nobody signed in. Slow (Argon2id, a full check)."""
+    paths = VaultPaths(Path(folder))
+    return _check(paths, Path(backup), proof, keyring, clock or SystemClock()).checked
+
+
+def _swap(
+    paths: VaultPaths,
+    backup: Path,
+    proof: Proof,
+    keyring: DeviceKeyring | None,
+    clock: Clock,
+    confirm: Callable[[BackupContents], bool] | None,
+) -> RestoreResult:
+    """Check, keep the current vault, stage and swap; the caller holds the vault's lock."""
+    swapped = False
+    try:
+        settle_restore(paths)  # an earlier restore that stopped part-way
+        live = _check(paths, backup, proof, keyring, clock)
+        contents = live.checked.contents
+        if confirm is not None and not confirm(contents):
+            raise RestoreCancelled("The backup was not restored; nothing was changed.")
+        pre_restore, pre_wal = (
+            _keep_current(paths, live.slots, live.raw_slots, clock)
+            if paths.database.exists()
+            else (None, None)
+        )
+        try:
+            _stage(backup, live.manifest, paths)
+        except OSError as exc:
+            raise storage_error(exc, "copy the backup into the data folder, so nothing was restored") from exc
+        try:
+            for leftover in paths.database_sidecars():
+                shred(leftover)
+            os.replace(restoring_database(paths), paths.database)
+            swapped = True
+            fsync_folder(paths.folder)
+        except OSError as exc:
+            raise storage_error(exc, "swap the backup in") from exc
+        settle_restore(paths)
+    except BaseException:
+        if not swapped:
+            settle_restore(paths)  # removes whatever was staged: the vault is as it was
+        raise
+    return RestoreResult(
+        created_at=contents.created_at,
+        schema_version=contents.schema_version,
+        vault_id=live.manifest.vault_id,
+        children=contents.children,
+        concerns=contents.concerns,
+        decisions=contents.decisions,
+        consents=contents.consents,
+        staff=contents.staff,
+        replaced_another_vault=live.checked.foreign,
+        pre_restore=pre_restore,
+        pre_restore_wal=pre_wal,
+    )
+
+
 def restore_backup(
     folder: Path,
     backup: Path,
@@ -204,8 +331,8 @@ def restore_backup(
     """
     if recovery_key is None and (not username or password is None):
         raise ValueError("give the recovery key, or a username and password")
+    proof = Proof(recovery_key, username or "", password or "")
     folder, backup = Path(folder), Path(backup)
-    clock = clock or SystemClock()
     paths = VaultPaths(folder)
     made_folder = not folder.exists()
     try:
@@ -216,63 +343,21 @@ def restore_backup(
     lock.acquire()
     swapped = False
     try:
-        settle_restore(paths)  # an earlier restore that stopped part-way
-        fresh = not paths.database.exists() and not paths.slots.exists()
-        live, raw_slots = (None, None) if fresh else _live_slots(paths)
-        manifest = read_backup(backup)
-        foreign = not fresh and (live is None or live.vault_id != manifest.vault_id)
-        if foreign and recovery_key is None:
-            raise ValidationError("recovery_key", FOREIGN)
-        contents = check_backup(
-            backup,
-            recovery_key=recovery_key,
-            username=username,
-            password=password,
-            keyring=keyring,
-            attempts=SignInAttempts(paths.sign_in_attempts, clock),
-        )
-        if not contents.may_restore:
-            raise PermissionDenied(NOT_A_MANAGER, Action.BACKUP_MANAGE.value)
-        if contents.problems:
-            raise IntegrityError(CHAIN_BROKEN.format(detail="damaged pages"))
-        if not contents.chain_intact:
-            raise IntegrityError(CHAIN_BROKEN.format(detail="the audit log does not verify"))
-        if confirm is not None and not confirm(contents):
-            raise RestoreCancelled("The backup was not restored; nothing was changed.")
-        pre_restore, pre_wal = (
-            _keep_current(paths, live, raw_slots, clock) if paths.database.exists() else (None, None)
-        )
-        try:
-            _stage(backup, manifest, paths)
-        except OSError as exc:
-            raise storage_error(exc, "copy the backup into the data folder, so nothing was restored") from exc
-        try:
-            for leftover in paths.database_sidecars():
-                shred(leftover)
-            os.replace(restoring_database(paths), paths.database)
-            swapped = True
-            fsync_folder(folder)
-        except OSError as exc:
-            raise storage_error(exc, "swap the backup in") from exc
-        settle_restore(paths)
-    except BaseException:
-        if not swapped:
-            settle_restore(paths)  # removes whatever was staged: the vault is as it was
-        raise
+        result = _swap(paths, backup, proof, keyring, clock or SystemClock(), confirm)
+        swapped = True
     finally:
         lock.release()
         if made_folder and not swapped:
             _remove_made_folder(paths)
-    return RestoreResult(
-        created_at=contents.created_at,
-        schema_version=contents.schema_version,
-        vault_id=manifest.vault_id,
-        children=contents.children,
-        concerns=contents.concerns,
-        decisions=contents.decisions,
-        consents=contents.consents,
-        staff=contents.staff,
-        replaced_another_vault=foreign,
-        pre_restore=pre_restore,
-        pre_restore_wal=pre_wal,
-    )
+    return result
+
+
+def restore_in(
+    vault: Vault, backup: Path, proof: Proof, *, confirm: Callable[[BackupContents], bool] | None = None
+) -> RestoreResult:
+    """Restore into a vault this program has open (the window's restore), under the lock it
+    already holds, so no other program can take the folder in between. Nobody may be signed in:
+    a session would go on writing to the replaced database."""
+    if vault.signed_in:
+        raise VaultInUse("Sign out first: a backup can be restored only while nobody is signed in.")
+    return _swap(vault.paths, Path(backup), proof, vault.device_keyring, vault.clock, confirm)

@@ -672,6 +672,21 @@ class Vault:
     def paths(self) -> VaultPaths:
         return self._paths
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def device_keyring(self) -> DeviceKeyring:
+        """The keyring holding this computer's device key (found on first use: not on the UI
+        thread)."""
+        return self._device
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether a session opened from this vault is still open."""
+        return self._session is not None and self._session.is_open
+
     def _session_closed(self, session: Session) -> None:
         if self._session is session:
             self._session = None

@@ -30,7 +30,7 @@ from app.errors import (
     WrongPassword,
 )
 from app.policy.permissions import Role
-from app.restore import PRE_RESTORE, RestoreCancelled, restore_backup
+from app.restore import PRE_RESTORE, Proof, RestoreCancelled, check_for_restore, restore_backup, restore_in
 from app.session import Session
 from app.staff import NewStaff
 from app.vault import migrations, recovery_key
@@ -452,3 +452,48 @@ def test_a_crash_before_the_database_swap_opens_with_the_old_data(
     assert names(session) == {KEPT, LATER}  # rolled back: the vault as it was
     assert sorted(p.name for p in made_vault.folder.iterdir() if "restoring" in p.name) == []
     session.close()
+
+
+# --- the window's restore: check first, then swap under the lock the program holds ----------------
+
+
+def test_check_for_restore_shows_what_the_backup_holds_and_changes_nothing(
+    made_vault: VaultUnderTest, backed_up: Path, tmp_path: Path
+) -> None:
+    before = snapshot(made_vault.folder)
+    proof = Proof(username=MANAGER_USERNAME, password=MANAGER_PASSWORD)
+    checked = check_for_restore(
+        made_vault.folder, backed_up, proof, keyring=DeviceKeyring(made_vault.keyring), clock=made_vault.clock
+    )
+    assert (checked.contents.children, checked.fresh, checked.foreign) == (1, False, False)
+    assert snapshot(made_vault.folder) == before
+    assert not (made_vault.folder / PRE_RESTORE).exists()
+
+    new_pc = tmp_path / "new-pc"
+    on_new_pc = check_for_restore(new_pc, backed_up, Proof(recovery_key=made_vault.recovery_key.formatted()))
+    assert on_new_pc.fresh and not on_new_pc.foreign
+    assert not new_pc.exists()
+
+
+def test_restore_in_an_open_vault_swaps_under_its_lock_and_the_vault_signs_in_to_the_backup(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    vault = reopen(made_vault)
+    with pytest.raises(VaultInUse):  # the program holds the folder all through
+        Vault.open(made_vault.folder, keyring=DeviceKeyring(made_vault.keyring))
+    result = restore_in(vault, backed_up, Proof(username=MANAGER_USERNAME, password=MANAGER_PASSWORD))
+    assert result.children == 1 and result.pre_restore is not None
+    session = vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)  # the same Vault object, no reopen
+    assert names(session) == {KEPT}
+    session.close()
+
+
+def test_restore_in_is_refused_while_someone_is_signed_in(made_vault: VaultUnderTest, usb: Path) -> None:
+    add_child(made_vault.session, KEPT)
+    backup = made_vault.session.backups.make(usb).path
+    before = snapshot(made_vault.folder)
+    with pytest.raises(VaultInUse) as refused:
+        restore_in(made_vault.vault, backup, Proof(recovery_key=made_vault.recovery_key.formatted()))
+    assert "Sign out first" in refused.value.sentence
+    assert made_vault.session.is_open
+    assert snapshot(made_vault.folder) == before
