@@ -19,7 +19,9 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,6 +62,11 @@ NOT_A_BACKUP = (
 DAMAGED = (
     "This backup file is damaged: its contents no longer match the check written when it was "
     "made. Nothing was changed; use another backup, and keep this one for IT support."
+)
+DATA_DISK_REFUSED = (
+    "No backup was made because the disk that holds the Sharewise data is full or reported an "
+    "error. Nothing already saved has been lost; free some space on that disk (or ask IT support "
+    "to check it) and try again."
 )
 NEWER = (
     "This backup was made by a newer version of Sharewise. Install the newer version to use it; "
@@ -182,6 +189,26 @@ def _read_slots(path: Path) -> bytes:
         ) from exc
 
 
+# The temp files of a backup cut short (the program killed, the PC switched off): hidden, and
+# named so nothing takes them for a backup. The next backup into the folder removes them once no
+# one has written to them for an hour, so one still being written by another program is left alone.
+LEFTOVER_NAME = re.compile(r"\.sharewise-[0-9a-f]{12}(?:\.swbackup|\.db)\.tmp")
+LEFTOVER_AGE_SECONDS = 3600
+
+
+def _tidy_leftovers(folder: Path) -> None:
+    """Remove the stale temp files of earlier backups cut short; never anything else."""
+    try:
+        for path in folder.iterdir():
+            if LEFTOVER_NAME.fullmatch(path.name) is None:
+                continue
+            status = path.lstat()  # a link is never followed, nor removed
+            if stat.S_ISREG(status.st_mode) and time.time() - status.st_mtime > LEFTOVER_AGE_SECONDS:
+                _remove(path)
+    except OSError:
+        pass  # tidying is a courtesy: the backup itself is whole
+
+
 def write_backup_file(
     folder: Path,
     *,
@@ -222,6 +249,7 @@ def write_backup_file(
         fsync_folder(folder)
     finally:
         _remove(temp)
+    _tidy_leftovers(folder)
     return target
 
 
@@ -272,28 +300,33 @@ class BackupService:
             return None
         folder = self.folder()
         info = self._write(folder, prefix=AUTOMATIC_PREFIX, detail={"automatic": True, "reason": now_reason})
-        self._rotate(folder)
+        self._rotate(folder, info.path)
         return info
 
-    def _rotate(self, folder: Path) -> None:
-        """Delete the automatic backups the rotation does not keep; never the one just made."""
+    def _rotate(self, folder: Path, made: Path) -> None:
+        """Delete the automatic backups the rotation does not keep; never the one just made
+        (names give whole seconds, so the rotation cannot tell it from another made that second)."""
         try:
             found = automatic_backups(folder)
         except OSError:
             return  # the drive went between the backup and the tidy: the backup is whole
-        keep = rotation(found, self._ctx.clock.now().astimezone())
+        keep = rotation(found, self._ctx.clock.now().astimezone()) | {made}
         for path, _when in found:
             if path not in keep:
                 _remove(path)
 
     def due_daily(self) -> bool:
-        """True when no automatic backup has been made in the last 24 hours (by this clock)."""
+        """True when no automatic backup has been made in the last 24 hours (by this clock).
+
+        A backup dated after now (the clock was set back) does not count: it would otherwise stop
+        daily backups until the clock caught up with it, perhaps for a year.
+        """
         self._ctx.require_signed_in()
-        since = to_text(self._ctx.clock.now() - DAILY)
+        now = self._ctx.clock.now()
         made = self._ctx.database.scalar(
-            "SELECT count(*) FROM audit_log WHERE action = ? AND at >= ? "
+            "SELECT count(*) FROM audit_log WHERE action = ? AND at >= ? AND at <= ? "
             "AND json_extract(detail, '$.automatic') = 1",
-            (AuditAction.BACKUP_MADE.value, since),
+            (AuditAction.BACKUP_MADE.value, to_text(now - DAILY), to_text(now)),
         )
         return not made
 
@@ -336,7 +369,12 @@ class BackupService:
         """
         for _attempt in range(3):
             before = _read_slots(slots_path)
-            database.copy_to(db_copy)
+            try:
+                database.copy_to(db_copy)
+            except StorageError as exc:
+                # The copy's checkpoint writes into the live file; its disk refused. The database's
+                # own sentence ("the last change was not saved") would be wrong here.
+                raise StorageError(DATA_DISK_REFUSED) from exc
             after = _read_slots(slots_path)
             if before == after:
                 return after

@@ -20,7 +20,7 @@ from app import version
 from app.backup import BackupContents
 from app.data_folder import default_data_folder
 from app.demo import create_demo_vault
-from app.errors import IntegrityError, SharewiseError
+from app.errors import IntegrityError, SharewiseError, SlotFileError
 from app.policy.permissions import Role
 from app.restore import restore_backup
 from app.settings import ProviderProfile
@@ -219,7 +219,15 @@ def cmd_restore_key_file(args: argparse.Namespace, out: TextIO) -> int:
         else:
             print("The key file is present and readable; there is nothing to restore.", file=out)
             return EXIT_OK
-        kept = slot_file.load_kept(paths)
+        try:
+            kept = slot_file.load_kept(paths)
+        except SlotFileError as exc:
+            # Its own sentence would send IT support back to this very command.
+            raise CommandError(
+                "The key file cannot be restored from its kept copy, which is missing or damaged too. "
+                "Restore the vault from its most recent backup with the recovery key "
+                "(sharewise-admin restore --recovery-key); nothing was changed."
+            ) from exc
         db_salt = read_salt(paths.database)
         if kept.recovery_slot(db_salt) is None and not kept.staff_slots(db_salt):
             raise CommandError(

@@ -96,8 +96,14 @@ class SignInAttempts:
             return 0.0
         now = self._clock.now()
         remaining = (from_text(record["locked_until"]) - now).total_seconds()
-        # If the clock was moved back, never wait longer than the delay itself.
-        return max(0.0, min(remaining, float(delay_after(int(record.get("failures", 0))))))
+        delay = float(delay_after(int(record.get("failures", 0))))
+        if remaining > delay:
+            # The clock was moved back: count the delay from now, once, so the wait ends after the
+            # delay instead of repeating "wait 30 seconds" until the clock catches up again.
+            record["locked_until"] = to_text(now + timedelta(seconds=delay))
+            self._save()
+            remaining = delay
+        return max(0.0, remaining)
 
     def check(self, user_tag: str) -> None:
         wait = self.remaining_wait(user_tag)
