@@ -2,17 +2,20 @@
 
 The box shows the folder in use, when the last backup was made and any warning; the manager
 changes the folder and makes a backup to any folder ("Back up now…", off the UI thread).
-Automatic backups (sign-out, close, daily) never stop what the person is doing: a failure is one
-message that does not wait for an answer, never a traceback.
+Automatic backups (sign-out, close, daily) run off the UI thread and never stop what the person
+is doing: a failure is one message that does not wait for an answer, never a traceback. The close
+backup is the one that is waited for, by the window alone: it shows "Backing up before closing…"
+and closes when the backup is done, after showing a failure until OK (or a minute).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -40,6 +43,19 @@ log = logging.getLogger(__name__)
 
 AUTOMATIC_FAILED = "The automatic backup was not made. {sentence}"
 UNEXPECTED = "Something went wrong while making it; your records are safe. Try “Back up now…” in Settings."
+CLOSING = "Backing up before closing…"
+CLOSING_EXPLAIN = "Sharewise closes by itself when the backup is done."
+# A failed close backup: what a manager needs to know before the program goes. Nothing saved is
+# at risk (the backup only copies the vault), and the next sign-out, close or daily check tries
+# again, so the message says so and does not keep the program open for long.
+CLOSING_FAILED_AFTER = (
+    " Nothing you saved is lost. Sharewise tries the backup again at the next sign-out or close, "
+    "and once a day while it is open. Sharewise closes when you press OK."
+)
+CLOSING_MESSAGE_SECONDS = 60.0  # then the message closes by itself, and the program with it
+# The clean-up after the event loop waits this long for a running close backup; a drive that
+# has not answered by then is stuck, and the process ending drops the vault lock anyway.
+CLOSE_WAIT_SECONDS = 120.0
 
 
 def pick_folder(parent: QWidget, title: str, start: Path | None) -> Path | None:
@@ -97,6 +113,13 @@ class BackupsBox(QGroupBox):
         layout.addWidget(self.last_label)
         layout.addWidget(self.warning_label)
         layout.addLayout(now_row)
+        restore = QLabel(
+            "To restore a backup, sign out and choose “Restore from a backup…” on the sign-in "
+            "page: nobody may be signed in while the records are replaced."
+        )
+        restore.setObjectName("restoreHint")
+        restore.setWordWrap(True)
+        layout.addWidget(restore)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -188,11 +211,10 @@ def show_failure(parent: QWidget | None, sentence: str) -> QMessageBox:
     return box
 
 
-def back_up_before_closing(session: Session, reason: str) -> str | None:
-    """The sign-out or close backup, made while the session is still open; returns the failure
-    sentence (None when it worked or there was nothing to do). Never raises: sign-out and close
-    must always complete. The wait cursor shows while the copy is taken."""
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+def automatic_or_sentence(session: Session, reason: str) -> str | None:
+    """Make the automatic backup; the failure sentence, or None when it worked or there was
+    nothing to do (the session had already closed). Never raises an ``Exception``: sign-out and
+    close must always complete. Only the error's type is logged, never its message."""
     try:
         session.backups.automatic(reason)
     except VaultLocked:
@@ -200,9 +222,88 @@ def back_up_before_closing(session: Session, reason: str) -> str | None:
     except Exception as exc:
         log.warning("automatic backup at %s failed: %s", reason, type(exc).__name__)
         return failure_sentence(exc)
+    return None
+
+
+def back_up_before_closing(session: Session, reason: str) -> str | None:
+    """The close backup made here and now, for a clean-up after the event loop has stopped (no
+    window to wait in); returns the failure sentence or None. The wait cursor shows meanwhile."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return automatic_or_sentence(session, reason)
     finally:
         QGuiApplication.restoreOverrideCursor()
-    return None
+
+
+def closing_page() -> QWidget:
+    """What the window shows while the close backup runs: nothing about anyone."""
+    page = QWidget()
+    page.setObjectName("closingBackup")
+    title = QLabel(CLOSING)
+    title.setObjectName("closingBackupLabel")
+    title.setStyleSheet("font-size: 16pt;")
+    explain = QLabel(CLOSING_EXPLAIN)
+    explain.setWordWrap(True)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    for label in (title, explain):
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+    layout.addStretch(1)
+    return page
+
+
+class ClosingBackup:
+    """The close backup, off the UI thread (the window shows ``closing_page`` meanwhile).
+
+    ``on_done`` hears the failure sentence (or None) on the UI thread. ``finished`` is set by the
+    worker itself, so a clean-up that runs after the event loop has stopped (when ``on_done``
+    can no longer be delivered) can still wait for the copy to end before closing the session.
+    """
+
+    def __init__(self, parent: QWidget, session: Session, on_done: Callable[[str | None], None]) -> None:
+        self.session = session
+        self.finished = threading.Event()
+
+        def work(_progress: operations.Progress) -> str | None:
+            try:
+                return automatic_or_sentence(session, "close")
+            finally:
+                self.finished.set()
+
+        def failed(error: BaseException) -> bool:  # only if something slipped past the sentence
+            log.warning("automatic backup at close failed: %s", type(error).__name__)
+            on_done(failure_sentence(error))
+            return True
+
+        operations.run(
+            parent,
+            work,
+            label=CLOSING,
+            on_success=on_done,
+            on_failure=failed,
+            on_progress=lambda _f: None,  # the window's page says what is happening: no dialog
+        )
+
+
+def show_closing_failure(parent: QWidget, sentence: str, then: Callable[[], None]) -> QMessageBox:
+    """The close backup failed: say so before the program goes, until OK or for a minute (an
+    unattended close, the PC shutting down, must still end), then ``then()``."""
+    box = QMessageBox(parent)
+    box.setObjectName("closingBackupFailed")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Sharewise — backup")
+    box.setText(sentence + CLOSING_FAILED_AFTER)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    timer = QTimer(box)  # dies with the box
+    timer.setSingleShot(True)
+    timer.timeout.connect(box.accept)
+    timer.start(round(CLOSING_MESSAGE_SECONDS * 1000))
+    box.finished.connect(lambda _result: then())
+    box.open()
+    return box
 
 
 def sign_out_backup(parent: QWidget, session: Session, on_done: Callable[[str | None], None]) -> None:

@@ -21,6 +21,7 @@ from app.clock import Clock, SystemClock
 from app.data_folder import default_data_folder, vault_folder
 from app.demo import create_demo_vault, demo_accounts, demo_data
 from app.errors import SharewiseError, VaultNotFound
+from app.restore import RestoreResult
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
 from app.vault.vault import NewVault, Vault
@@ -79,10 +80,46 @@ class Program:
         wizard = SetupWizard(folder, clock=self.clock)
         wizard.finished_setup.connect(self.set_up)
         wizard.abandoned_after_creation.connect(self.abandoned)
+        wizard.restore_requested.connect(lambda: self.restore_new(folder))
         wizard.rejected.connect(self._wizard_closed)
         wizard.show()
         self.wizard = wizard
         self.ready()
+
+    def restore_new(self, folder: Path) -> None:
+        """First run on a new computer: restore a backup into the data folder instead of
+        creating a vault (the drill). Usually with the recovery key: the staff passwords were
+        bound to the old computer."""
+        from app.restore import check_for_restore, restore_backup
+        from ui.restore_dialog import RestoreDialog
+
+        clock = self.clock
+        dialog = RestoreDialog(
+            folder,
+            check=lambda path, proof: check_for_restore(folder, path, proof, clock=clock),
+            swap=lambda path, proof, confirm: restore_backup(
+                folder,
+                path,
+                recovery_key=proof.recovery_key,
+                username=proof.username or None,
+                password=proof.password,
+                clock=clock,
+                confirm=confirm,
+            ),
+            new_pc=True,
+            parent=self.wizard,
+        )
+        dialog.restored.connect(lambda result: self.restored_new(folder, result))
+        dialog.open()
+
+    def restored_new(self, folder: Path, result: RestoreResult) -> None:
+        """The vault is in place: leave setup, open it, and offer the recovery key at once."""
+        self.open_folder(folder)
+        if self.wizard is not None:
+            self.wizard.close()
+            self.wizard = None
+        if self.shell is not None:
+            self.shell.restored_on_new_computer(result)
 
     def _wizard_closed(self) -> None:
         if self.shell is None:
@@ -135,8 +172,11 @@ class Program:
         )
 
     def clean_up(self) -> None:
-        if self.shell is not None and self.shell.session is not None:
-            self.shell.shut_down()
+        """After the event loop: a session still open (``app.quit`` from elsewhere) is backed up
+        and closed here, or a close backup still running is waited for, before the vault goes."""
+        shell = self.shell
+        if shell is not None and (shell.session is not None or shell.closing_backup is not None):
+            shell.shut_down(wait=True)
         if self.demo_folder is not None:
             shutil.rmtree(self.demo_folder, ignore_errors=True)
 

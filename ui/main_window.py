@@ -125,7 +125,14 @@ class MainWindow(QMainWindow):
             return
         self.resize(1100, 720)
 
+    # Set by the shell while it makes the close backup: the close is held, and the shell closes
+    # the window again itself once the backup is done.
+    close_held = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()  # the shell: at once when signed out, or it starts the close backup
+        if self.close_held:
+            event.ignore()  # the window stays, showing "Backing up before closing…"
+            return
         QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.closing.emit()
         event.accept()

@@ -389,6 +389,7 @@ class SetupWizard(QWizard):
 
     finished_setup = Signal(object)
     abandoned_after_creation = Signal(object)
+    restore_requested = Signal()  # a new computer: set up from a backup instead
 
     def __init__(self, default_folder: Path, *, clock: Clock, keyring: DeviceKeyring | None = None) -> None:
         super().__init__()
@@ -411,6 +412,14 @@ class SetupWizard(QWizard):
             self.confirm_page,
         ):
             self.addPage(page)
+        # On the first page only: a new computer for a setting that already has records.
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "Restore from a &backup…")
+        self.button(QWizard.WizardButton.CustomButton1).setObjectName("setupRestoreButton")
+        self.customButtonClicked.connect(lambda _which: self.restore_requested.emit())
+        self.currentIdChanged.connect(
+            lambda page_id: self.setOption(QWizard.WizardOption.HaveCustomButton1, page_id == self.startId())
+        )
         self.setButtonText(QWizard.WizardButton.CommitButton, "Create the vault")
         self.setButtonText(QWizard.WizardButton.FinishButton, "Start using Sharewise")
         self.setMinimumSize(640, 520)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 from app.clock import Clock
 from app.demo import DemoAccount
 from app.drafts import Draft, DraftForm
+from app.restore import RestoreResult, check_for_restore, restore_in
 from app.session import CloseReason, Session
 from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME
 from app.vault.recovery_key import RecoveryKey
@@ -33,14 +34,24 @@ from ui import drafts, operations
 from ui.account import ChangePasswordDialog
 from ui.acknowledgement import AcknowledgementDialog
 from ui.areas.home import local_time
-from ui.backups import back_up_before_closing, daily_backup, show_failure, sign_out_backup
+from ui.backups import (
+    CLOSE_WAIT_SECONDS,
+    ClosingBackup,
+    back_up_before_closing,
+    closing_page,
+    daily_backup,
+    show_closing_failure,
+    show_failure,
+    sign_out_backup,
+)
 from ui.clipboard import ClipboardGuard
-from ui.form_parts import confirm
+from ui.form_parts import confirm, inform
 from ui.idle import IdleMonitor
 from ui.lock_screen import LockScreen
 from ui.main_window import MainWindow
 from ui.os_lock import OsLockWatcher
 from ui.recovery_sheet import show_recovery_sheet
+from ui.restore_dialog import RestoreDialog, restored_sentence
 from ui.sign_in import SignInPage
 from ui.workspace import Workspace
 
@@ -65,6 +76,7 @@ class Shell(QObject):
         self.session: Session | None = None
         self.workspace: Workspace | None = None
         self.locked_as: tuple[str, str] | None = None  # username, full name
+        self.sign_in_page: SignInPage | None = None
         self.last_lock_reason = ""
         self.window = MainWindow(demo=bool(demo_accounts))
         self.window.lock_requested.connect(lambda: self.lock("on demand"))
@@ -102,6 +114,8 @@ class Shell(QObject):
         page = SignInPage(self.vault, self.provider_name, self.demo_accounts)
         page.signed_in.connect(self.signed_in)
         page.recovered.connect(self.recovered)
+        page.restore_requested.connect(self.open_restore)
+        self.sign_in_page = page
         self.window.set_signed_in(False)
         self.window.show_page(page, "Sign in")
 
@@ -186,6 +200,38 @@ class Shell(QObject):
         if self.session is not None:
             ChangePasswordDialog(self.session, parent=self.window).open()
 
+    # --- restoring a backup (from the sign-in page: nobody is signed in) --------------------------
+
+    def open_restore(self) -> RestoreDialog | None:
+        if self.session is not None:
+            return None
+        vault, clock = self.vault, self.clock
+        folder = vault.paths.folder
+        dialog = RestoreDialog(
+            folder,
+            check=lambda path, proof: check_for_restore(
+                folder, path, proof, keyring=vault.device_keyring, clock=clock
+            ),
+            swap=lambda path, proof, confirm: restore_in(vault, path, proof, confirm=confirm),
+            new_pc=False,
+            parent=self.window,
+        )
+        dialog.restored.connect(self.restored)
+        dialog.open()
+        return dialog
+
+    def restored(self, result: RestoreResult) -> None:
+        """A fresh sign-in page (nothing typed before the swap survives it), and what happened."""
+        self.show_sign_in()
+        inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
+
+    def restored_on_new_computer(self, result: RestoreResult) -> None:
+        """After first-run restore: say what came back, and open the recovery key dialog, which
+        sets the manager's password and binds the accounts to this computer."""
+        inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
+        if self.sign_in_page is not None:
+            self.sign_in_page.open_recovery()
+
     # --- locking ---------------------------------------------------------------------------------
 
     def lock(self, reason: str = "on demand") -> None:
@@ -242,13 +288,59 @@ class Shell(QObject):
         self.window.set_signed_in(False)
         return kept
 
-    def shut_down(self) -> None:
-        """The window is closing: sign out (keeping half-typed forms), release the vault."""
-        self.os_watcher.stop()
+    closing_backup: ClosingBackup | None = None  # the close backup under way, if any
+
+    def shut_down(self, *, wait: bool = False) -> None:
+        """The window is closing (``MainWindow.closing``): sign out, make the close backup,
+        release the vault.
+
+        Signed in: the screen clears at once as at sign-out (drafts kept), the window holds the
+        close and shows "Backing up before closing…" while the backup runs off the UI thread,
+        then the session closes and the window closes for real; a failure is shown first (until
+        OK, or a minute). A second close meanwhile starts no second backup and does not close
+        early: quitting mid-copy would lose no record, only that backup, but it would skip the
+        sign-out record and leave the copy's temporary file behind, and closing the session
+        would wait anyway for the database lock the copy holds. Signed out or locked (no open
+        session): the vault is released at once, no backup.
+
+        ``wait=True`` is ``Program.clean_up`` after the event loop has stopped (``app.quit``
+        from elsewhere), when nothing queued will be delivered any more: a running close backup
+        is waited for, or a session still open gets its backup here, synchronously.
+        """
+        closing = self.closing_backup
+        if closing is not None:
+            if not wait:
+                return  # the backup is still running: the window keeps waiting for it
+            if not closing.finished.wait(CLOSE_WAIT_SECONDS):
+                return  # a stuck drive: leave it to the process's end, which drops the vault lock
+            closing.session.close(CloseReason.SIGN_OUT)
+            self.closing_backup = None
+            self.window.close_held = False
         session = self.session
-        if session is not None:
+        if session is not None and session.is_open and not wait:
             kept = self._clear_screen()
-            back_up_before_closing(session, "close")  # logged if it fails: the window is going
+            session.keep_drafts(kept)  # now: whatever happens to the backup, the drafts are safe
+            self.window.close_held = True
+            self.window.show_page(closing_page(), "Closing")
+
+            def backed_up(failure: str | None) -> None:
+                session.close(CloseReason.SIGN_OUT)
+                if failure is None:
+                    close_now()
+                else:
+                    show_closing_failure(self.window, failure, then=close_now)
+
+            def close_now() -> None:
+                self.closing_backup = None
+                self.window.close_held = False
+                self.window.close()  # this time the window goes: here again, then the vault
+
+            self.closing_backup = ClosingBackup(self.window, session, on_done=backed_up)
+            return
+        self.os_watcher.stop()
+        if session is not None:  # the clean-up's fallback, with no event loop to wait in
+            kept = self._clear_screen()
+            back_up_before_closing(session, "close")  # logged if it fails: the program is ending
             session.close(CloseReason.SIGN_OUT, drafts=kept)
         self.vault.close()
 

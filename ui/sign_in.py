@@ -37,6 +37,7 @@ FORGOTTEN = (
 class SignInPage(QWidget):
     signed_in = Signal(object)  # Session
     recovered = Signal(object, object)  # Session, new RecoveryKey
+    restore_requested = Signal()
 
     def __init__(
         self,
@@ -71,12 +72,17 @@ class SignInPage(QWidget):
         forgotten.setObjectName("forgottenButton")
         forgotten.setFlat(True)
         forgotten.clicked.connect(self.explain_forgotten)
+        restore = QPushButton("Restore from a backup…")
+        restore.setObjectName("restoreBackupButton")
+        restore.setFlat(True)
+        restore.clicked.connect(self.restore_requested.emit)
 
         form = QFormLayout()
         form.addRow("&Username", self.username)
         form.addRow("&Password", self.password)
         buttons = QHBoxLayout()
         buttons.addWidget(forgotten)
+        buttons.addWidget(restore)
         buttons.addStretch(1)
         buttons.addWidget(self.sign_in_button)
 

@@ -111,7 +111,8 @@ def demo_shell(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> 
         if widget is not running.window and widget.isVisible():
             widget.close()
     running.idle.stop()
-    running.window.close()  # signs out and closes the vault, as quitting does
+    running.shut_down(wait=True)  # signs out (the close backup made here) and releases the vault
+    running.window.close()
 
 
 @pytest.fixture
