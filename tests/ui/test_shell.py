@@ -175,6 +175,24 @@ def test_idle_warning_then_lock_by_the_fake_clock(
     assert shell.last_lock_reason == "idle"
 
 
+def test_the_clock_set_back_neither_locks_at_once_nor_stops_the_idle_lock(
+    shell: Shell, made_vault: VaultUnderTest, qtbot: QtBot
+) -> None:
+    """Set back a year mid-session: no lock and no warning then, and the idle lock counts its
+    five minutes from that moment (not from a year ahead, which would never come)."""
+    session = sign_in_through_window(qtbot, shell)
+    made_vault.clock.advance(60)
+    made_vault.clock.set(made_vault.clock.now().replace(year=made_vault.clock.now().year - 1))
+    shell.idle.check()
+    assert session.is_open and not find(shell.window, QLabel, "idleWarning").isVisible()
+    made_vault.clock.advance(5 * 60 - 30)
+    shell.idle.check()
+    assert session.is_open
+    made_vault.clock.advance(31)
+    shell.idle.check()
+    assert not session.is_open and shell.last_lock_reason == "idle"
+
+
 def test_waking_from_sleep_locks_by_the_wall_clock(
     shell: Shell, made_vault: VaultUnderTest, qtbot: QtBot
 ) -> None:
