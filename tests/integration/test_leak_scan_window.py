@@ -45,7 +45,7 @@ from app.audit import AuditAction, AuditFilter
 from app.documents import DocumentKind
 from tests.app import sqlcipher_pages
 from tests.conftest import MANAGER_PASSWORD, VaultUnderTest
-from tests.ui.conftest import find, sign_in_through_window, top_level, wait_idle
+from tests.ui.conftest import find, running_shell, sign_in_through_window, top_level, wait_idle
 from ui import backups as backups_ui
 from ui import operations
 from ui.areas.children import ChildrenArea
@@ -145,21 +145,10 @@ def settings_folder(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
 def shell(
     private_temp: Path, settings_folder: Path, made_vault: VaultUnderTest, qtbot: QtBot
 ) -> Iterator[Shell]:
-    """The shell on the sign-in page, as tests/ui/conftest.py makes it (that fixture is not
-    visible here), started only once the temp folder and QSettings are the test's."""
-    made_vault.session.close()
-    made_vault.clock.advance(1)
-    running = Shell(made_vault.vault, clock=made_vault.clock, watch_os=False)
-    running.start()
-    qtbot.addWidget(running.window)
-    yield running
-    operations.abandon_all()
-    for widget in QApplication.topLevelWidgets():
-        if widget is not running.window and widget.isVisible():
-            widget.close()
-    if running.session is not None:
-        running.session.close()
-    running.idle.stop()
+    """The shell on the sign-in page, started only once the temp folder and QSettings are the
+    test's."""
+    yield from running_shell(made_vault, qtbot)
+    gc.collect()  # free the widgets here, on the GUI thread, not in a later test's worker
     gc.collect()  # free the widgets here, on the GUI thread, not in a later test's worker
 
 

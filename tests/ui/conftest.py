@@ -81,6 +81,11 @@ def confirm_the_policy(qtbot: QtBot, shell: Shell) -> None:
 @pytest.fixture
 def shell(made_vault: VaultUnderTest, qtbot: QtBot) -> Iterator[Shell]:
     """The shell on the sign-in page of ``made_vault`` (whose own session is signed out)."""
+    yield from running_shell(made_vault, qtbot)
+
+
+def running_shell(made_vault: VaultUnderTest, qtbot: QtBot) -> Iterator[Shell]:
+    """The ``shell`` fixture's body, for fixtures outside tests/ui that start it later."""
     made_vault.session.close()
     made_vault.clock.advance(1)
     running = Shell(made_vault.vault, clock=made_vault.clock, watch_os=False)
