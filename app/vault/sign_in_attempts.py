@@ -58,9 +58,26 @@ class SignInAttempts:
         self._clock = clock
         self._accounts: dict[str, dict[str, Any]] = {}
         self._pending: list[PendingFailure] = []
+        self._seen: tuple[int, int, int] | None = None
         self._load()
 
+    def _signature(self) -> tuple[int, int, int] | None:
+        """Which version of the file this is: each save replaces it (a new inode)."""
+        try:
+            status = self._path.stat()
+        except OSError:
+            return None
+        return status.st_ino, status.st_mtime_ns, status.st_size
+
+    def _refresh(self) -> None:
+        """Read the file again if another counter wrote it since (the restore dialog's check
+        runs beside the sign-in window's, and both must count towards the one delay). A save
+        that failed left the file as it was: then the counts in memory stand."""
+        if self._signature() != self._seen:
+            self._load()
+
     def _load(self) -> None:
+        self._seen = self._signature()
         try:
             document = json.loads(self._path.read_text(encoding="utf-8"))
             accounts = document["accounts"]
@@ -87,10 +104,12 @@ class SignInAttempts:
                 json.dumps(document, sort_keys=True).encode("utf-8"),
                 doing="record a failed sign-in",
             )
+            self._seen = self._signature()
         except StorageError:
             pass  # the in-memory count still applies for as long as the program runs
 
     def remaining_wait(self, user_tag: str) -> float:
+        self._refresh()
         record = self._accounts.get(user_tag)
         if not record or not record.get("locked_until"):
             return 0.0
@@ -116,6 +135,7 @@ class SignInAttempts:
 
     def record_failure(self, user_tag: str) -> float:
         """Count a failure; returns the seconds before the next attempt is allowed."""
+        self._refresh()
         now = self._clock.now()
         record = self._accounts.setdefault(user_tag, {"failures": 0, "locked_until": None})
         record["failures"] = int(record.get("failures", 0)) + 1
@@ -127,15 +147,18 @@ class SignInAttempts:
         return float(delay)
 
     def failures(self, user_tag: str) -> int:
+        self._refresh()
         return int(self._accounts.get(user_tag, {}).get("failures", 0))
 
     def pending(self) -> list[PendingFailure]:
         """Failures not yet written to the audit log (oldest first)."""
+        self._refresh()
         return list(self._pending)
 
     def settle(self, user_tag: str, audited: int) -> None:
         """After a successful sign-in whose audit entries are committed: reset ``user_tag``'s
         count and forget the first ``audited`` pending failures."""
+        self._refresh()
         del self._pending[:audited]
         self._accounts.pop(user_tag, None)
         self._save()

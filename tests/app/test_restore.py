@@ -497,3 +497,23 @@ def test_restore_in_is_refused_while_someone_is_signed_in(made_vault: VaultUnder
     assert "Sign out first" in refused.value.sentence
     assert made_vault.session.is_open
     assert snapshot(made_vault.folder) == before
+
+
+def test_wrong_passwords_in_the_window_s_check_count_at_the_sign_in_window_of_the_same_program(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    """The restore dialog's check and the sign-in window run in one program with one vault open:
+    four wrong passwords in one and one at the other make five, and the delay applies to both."""
+    vault = reopen(made_vault)
+    keyring = DeviceKeyring(made_vault.keyring)
+    wrong = Proof(username=MANAGER_USERNAME, password="not the password")
+    for _ in range(4):
+        with pytest.raises(WrongPassword):
+            check_for_restore(made_vault.folder, backed_up, wrong, keyring=keyring, clock=made_vault.clock)
+    with pytest.raises(WrongPassword) as fifth:
+        vault.sign_in(MANAGER_USERNAME, "still not the password")
+    assert fifth.value.retry_after == 30
+    with pytest.raises(AccountLocked):
+        check_for_restore(made_vault.folder, backed_up, wrong, keyring=keyring, clock=made_vault.clock)
+    with pytest.raises(AccountLocked):
+        vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
