@@ -118,6 +118,7 @@ class AuditAction(StrEnum):
     SAR_ITEM_DECIDED = "sar.item_decided"
     SAR_RELEASED = "sar.released"
     BACKUP_MADE = "backup.made"
+    VAULT_RESTORED = "vault.restored"
 
     @property
     def label(self) -> str:
@@ -215,6 +216,7 @@ ACTION_LABELS: Mapping[AuditAction, str] = {
     AuditAction.SAR_ITEM_DECIDED: "Subject access item released or withheld",
     AuditAction.SAR_RELEASED: "Subject access pack released",
     AuditAction.BACKUP_MADE: "Backup made",
+    AuditAction.VAULT_RESTORED: "Vault restored from a backup",
 }
 
 

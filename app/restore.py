@@ -51,7 +51,7 @@ from app.backup import (
     read_backup,
     write_backup_file,
 )
-from app.clock import Clock, SystemClock
+from app.clock import Clock, SystemClock, to_text
 from app.errors import (
     BackupDamaged,
     IntegrityError,
@@ -62,7 +62,7 @@ from app.errors import (
     VaultInUse,
 )
 from app.policy.permissions import Action
-from app.vault import slot_file
+from app.vault import restore_note, slot_file
 from app.vault.device import DeviceKeyring
 from app.vault.file_lock import VaultFileLock
 from app.vault.files import (
@@ -293,6 +293,16 @@ def _swap(
         except OSError as exc:
             raise storage_error(exc, "swap the backup in") from exc
         settle_restore(paths)
+        restore_note.add(
+            paths,
+            {
+                "restored_at": to_text(clock.now()),
+                "backup_created_at": contents.created_at,
+                "proof": "recovery_key" if proof.recovery_key is not None else "manager_password",
+                "replaced_another_vault": live.checked.foreign,
+                "pre_restore": pre_restore.name if pre_restore is not None else None,
+            },
+        )
     except BaseException:
         if not swapped:
             settle_restore(paths)  # removes whatever was staged: the vault is as it was

@@ -39,6 +39,11 @@ class VaultPaths:
         return self.folder / "sharewise.lock"
 
     @property
+    def restored_note(self) -> Path:
+        """Restores not yet written to the audit log (see ``restore_note``)."""
+        return self.folder / "sharewise.restored"
+
+    @property
     def database_being_created(self) -> Path:
         """Setup writes here and renames into place, so a half-done setup is never a vault."""
         return self.folder / "sharewise.db.creating"

@@ -41,7 +41,7 @@ from app.session import Session
 from app.session_context import SessionContext
 from app.settings import ProviderProfile
 from app.staff import NewStaff, Staff
-from app.vault import kdf, keyslots, migrations, recovery_key, slot_file
+from app.vault import kdf, keyslots, migrations, recovery_key, restore_note, slot_file
 from app.vault.database import Database, read_salt
 from app.vault.device import DeviceKeyring
 from app.vault.file_lock import VaultFileLock
@@ -135,6 +135,10 @@ def settle_restore(paths: VaultPaths) -> None:
         remove_database_files(staged_db)
     except OSError as exc:
         raise storage_error(exc, "finish restoring the vault") from exc
+
+
+# What a restore's audit entry says: moments and how access was proved, nothing personal.
+RESTORE_DETAIL = ("backup_created_at", "proof", "replaced_another_vault", "pre_restore")
 
 
 class Vault:
@@ -456,6 +460,7 @@ class Vault:
         tag_owner = {s.user_tag: s.staff_id for s in slots.slots if s.kind == "staff"}
         previous = person.last_sign_in_at
         now = to_text(self._clock.now())
+        restores = restore_note.pending(self._paths)
         with database.transaction() as tx:
             for failure in pending:
                 audit.append(
@@ -465,6 +470,15 @@ class Vault:
                     action=AuditAction.SIGN_IN_FAILED,
                     at=failure.at,
                     detail={"known_username": failure.user_tag in tag_owner},
+                )
+            for restored in restores:
+                audit.append(
+                    tx,
+                    self._clock,
+                    actor_id=None,
+                    action=AuditAction.VAULT_RESTORED,
+                    at=str(restored.get("restored_at") or now),
+                    detail={k: restored.get(k) for k in RESTORE_DETAIL},
                 )
             audit.append(
                 tx,
@@ -479,6 +493,8 @@ class Vault:
             if not recovered:
                 keys.sync_copy(tx, slot, device_secret)
         self._attempts.settle(tag, len(pending))
+        if restores:
+            restore_note.clear(self._paths)
         context = SessionContext(database, keys, self._clock, person, self._attempts)
         session = Session(
             context,

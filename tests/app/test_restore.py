@@ -7,6 +7,7 @@ Fictional people only, with names in several scripts.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -517,3 +518,53 @@ def test_wrong_passwords_in_the_window_s_check_count_at_the_sign_in_window_of_th
         check_for_restore(made_vault.folder, backed_up, wrong, keyring=keyring, clock=made_vault.clock)
     with pytest.raises(AccountLocked):
         vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+
+
+def restore_entries(session: Session) -> list[dict[str, object]]:
+    rows = session.context.database.query(
+        "SELECT actor_id, at, detail FROM audit_log WHERE action = ? ORDER BY id",
+        (audit.AuditAction.VAULT_RESTORED.value,),
+    )
+    return [{"actor_id": r["actor_id"], "at": r["at"], **json.loads(r["detail"])} for r in rows]
+
+
+def test_the_next_sign_in_writes_the_restore_into_the_restored_vault_s_audit_log(
+    made_vault: VaultUnderTest, backed_up: Path
+) -> None:
+    made_vault.clock.advance(60)
+    result = restore_backup(
+        made_vault.folder,
+        backed_up,
+        username=MANAGER_USERNAME,
+        password=MANAGER_PASSWORD,
+        keyring=DeviceKeyring(made_vault.keyring),
+        clock=made_vault.clock,
+    )
+    assert (made_vault.folder / "sharewise.restored").exists()
+    made_vault.clock.advance(60)
+    session = reopen(made_vault).sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    [entry] = restore_entries(session)
+    assert entry["proof"] == "manager_password" and entry["replaced_another_vault"] is False
+    assert entry["backup_created_at"] == result.created_at
+    assert result.pre_restore is not None and entry["pre_restore"] == result.pre_restore.name
+    assert entry["actor_id"] is None  # an account of the vault it replaced; "proof" says how
+    assert audit.verify(session.context.database).ok
+    assert not (made_vault.folder / "sharewise.restored").exists()
+    session.close()
+    again = made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD)
+    assert len(restore_entries(again)) == 1  # written once
+    again.close()
+
+
+def test_the_drill_s_restore_is_in_the_audit_log_after_the_recovery_key_sign_in(
+    made_vault: VaultUnderTest, usb: Path, tmp_path: Path
+) -> None:
+    backup = made_vault.session.backups.make(usb).path
+    fresh = tmp_path / "new-pc"
+    restore_backup(fresh, backup, recovery_key=made_vault.recovery_key.formatted(), clock=made_vault.clock)
+    new_pc = DeviceKeyring(MemoryKeyring())
+    with Vault.open(fresh, keyring=new_pc, clock=made_vault.clock) as vault:
+        session, _key = vault.recover(made_vault.recovery_key.formatted(), MANAGER_USERNAME, NEW_PASSWORD)
+        [entry] = restore_entries(session)
+        assert entry["proof"] == "recovery_key" and entry["pre_restore"] is None
+        session.close()
