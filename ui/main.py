@@ -11,7 +11,7 @@ import argparse
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from app.clock import Clock, SystemClock
 from app.data_folder import default_data_folder, vault_folder
 from app.demo import create_demo_vault, demo_accounts, demo_data
-from app.errors import SharewiseError, VaultNotFound
+from app.errors import IntegrityError, NotEncrypted, SharewiseError, SlotFileError, VaultNotFound
 from app.restore import RestoreResult
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
@@ -28,6 +28,10 @@ from app.vault.vault import NewVault, Vault
 from ui import operations
 from ui.errors import install_excepthook, sentence_for
 from ui.shell import Shell
+
+# Start-up refusals a backup can mend: the key file missing or damaged, the database missing, not
+# encrypted, or not the key file's.
+RESTORABLE = (SlotFileError, IntegrityError, NotEncrypted)
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -48,12 +52,30 @@ class Program:
         self.shell: Shell | None = None
         self.wizard: QWidget | None = None
         self.demo_folder: Path | None = None
+        self.startup_error: QMessageBox | None = None
+        self.restore_dialog: QWidget | None = None
 
-    def fail(self, error: BaseException) -> None:
+    def fail(self, error: BaseException, folder: Path | None = None) -> None:
+        """The sentence, and the way out: a vault whose files will not open (a key file missing
+        or damaged, the database missing or not ours) can be restored from a backup here."""
         box = QMessageBox(QMessageBox.Icon.Critical, "Sharewise", sentence_for(error))
         box.setObjectName("startupError")
-        box.finished.connect(lambda _result: self.app.exit(1))
+        restore = None
+        if folder is not None and isinstance(error, RESTORABLE):
+            restore = box.addButton("Restore from a backup…", QMessageBox.ButtonRole.ActionRole)
+            restore.setObjectName("startupRestoreButton")
+        box.addButton(QMessageBox.StandardButton.Close)
+
+        def answered(_result: int) -> None:
+            # Read the button here: the box closes before a button's own clicked slot would run.
+            if folder is not None and restore is not None and box.clickedButton() is restore:
+                self.restore_into(folder, parent=None, on_cancel=lambda: self.fail(error, folder))
+            else:
+                self.app.exit(1)
+
+        box.finished.connect(answered)
         box.open()
+        self.startup_error = box
 
     def ready(self) -> None:
         if self.args.exit_when_ready:
@@ -67,7 +89,7 @@ class Program:
             self.setup(folder)
             return
         except SharewiseError as error:
-            self.fail(error)
+            self.fail(error, None if demo else folder)
             return
         accounts = demo_accounts() if demo else ()
         self.shell = Shell(vault, clock=self.clock, provider_name=provider_name, demo_accounts=accounts)
@@ -80,16 +102,19 @@ class Program:
         wizard = SetupWizard(folder, clock=self.clock)
         wizard.finished_setup.connect(self.set_up)
         wizard.abandoned_after_creation.connect(self.abandoned)
-        wizard.restore_requested.connect(lambda: self.restore_new(folder))
+        wizard.restore_requested.connect(lambda: self.restore_into(folder, parent=wizard))
         wizard.rejected.connect(self._wizard_closed)
         wizard.show()
         self.wizard = wizard
         self.ready()
 
-    def restore_new(self, folder: Path) -> None:
-        """First run on a new computer: restore a backup into the data folder instead of
-        creating a vault (the drill). Usually with the recovery key: the staff passwords were
-        bound to the old computer."""
+    def restore_into(
+        self, folder: Path, *, parent: QWidget | None, on_cancel: Callable[[], None] | None = None
+    ) -> None:
+        """Restore a backup into the data folder before any vault is open: at first run on a
+        new computer instead of creating a vault (the drill), or over a vault whose files will
+        not open. Usually with the recovery key: on a new computer the staff passwords were
+        bound to the old one, and a vault without its key file cannot say whose backup it is."""
         from app.restore import check_for_restore, restore_backup
         from ui.restore_dialog import RestoreDialog
 
@@ -106,20 +131,24 @@ class Program:
                 clock=clock,
                 confirm=confirm,
             ),
-            new_pc=True,
-            parent=self.wizard,
+            prefer_key=True,
+            parent=parent,
         )
-        dialog.restored.connect(lambda result: self.restored_new(folder, result))
+        dialog.restored.connect(lambda result: self.restored_at_start(folder, result))
+        if on_cancel is not None:
+            dialog.rejected.connect(on_cancel)
         dialog.open()
+        self.restore_dialog = dialog
 
-    def restored_new(self, folder: Path, result: RestoreResult) -> None:
-        """The vault is in place: leave setup, open it, and offer the recovery key at once."""
+    def restored_at_start(self, folder: Path, result: RestoreResult) -> None:
+        """The vault is in place: leave setup, open it, say what came back."""
+        self.restore_dialog = None
         self.open_folder(folder)
         if self.wizard is not None:
             self.wizard.close()
             self.wizard = None
         if self.shell is not None:
-            self.shell.restored_on_new_computer(result)
+            self.shell.restored_at_start(result)
 
     def _wizard_closed(self) -> None:
         if self.shell is None:

@@ -120,7 +120,7 @@ class RestoreDialog(QDialog):
     restored = Signal(object)
 
     def __init__(
-        self, folder: Path, *, check: Check, swap: Swap, new_pc: bool, parent: QWidget | None = None
+        self, folder: Path, *, check: Check, swap: Swap, prefer_key: bool, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("restoreDialog")
@@ -153,7 +153,7 @@ class RestoreDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.with_password)
         group.addButton(self.with_key)
-        (self.with_key if new_pc else self.with_password).setChecked(True)
+        (self.with_key if prefer_key else self.with_password).setChecked(True)
         self.username = QLineEdit()
         self.username.setObjectName("restoreUsernameEdit")
         self.username.setAccessibleName("Manager's username")
@@ -175,11 +175,7 @@ class RestoreDialog(QDialog):
         self.contents = QLabel()
         self.contents.setObjectName("restoreContents")
         self.contents.setWordWrap(True)
-        self.understood = QCheckBox(
-            "I understand: this sets up Sharewise from the backup"
-            if new_pc
-            else "I understand: this replaces every record on this computer with the backup's"
-        )
+        self.understood = QCheckBox()
         self.understood.setObjectName("restoreUnderstood")
         self.understood.toggled.connect(self._update)
         self.message = message_label("restoreMessage")
@@ -278,6 +274,11 @@ class RestoreDialog(QDialog):
     def _show_checked(self, checked: Checked) -> None:
         self.checked = checked
         self.contents.setText(what_it_means(checked, self._folder))
+        self.understood.setText(
+            "I understand: this sets up Sharewise from the backup"
+            if checked.fresh
+            else "I understand: this replaces every record on this computer with the backup's"
+        )
         self.contents.show()
         self.understood.show()
         self._update()

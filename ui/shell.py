@@ -213,7 +213,7 @@ class Shell(QObject):
                 folder, path, proof, keyring=vault.device_keyring, clock=clock
             ),
             swap=lambda path, proof, confirm: restore_in(vault, path, proof, confirm=confirm),
-            new_pc=False,
+            prefer_key=False,
             parent=self.window,
         )
         dialog.restored.connect(self.restored)
@@ -225,12 +225,13 @@ class Shell(QObject):
         self.show_sign_in()
         inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
 
-    def restored_on_new_computer(self, result: RestoreResult) -> None:
-        """After first-run restore: say what came back, and open the recovery key dialog, which
-        sets the manager's password and binds the accounts to this computer."""
+    def restored_at_start(self, result: RestoreResult) -> None:
+        """After a restore at first run or over a vault that would not open: say what came
+        back, and on a new computer open the recovery key dialog, which sets the manager's
+        password and binds the accounts to this computer."""
         inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
-        if self.sign_in_page is not None:
-            self.sign_in_page.open_recovery()
+        if result.pre_restore is None and self.sign_in_page is not None:
+            self.sign_in_page.open_recovery()  # a new computer: the staff passwords are bound elsewhere
 
     # --- locking ---------------------------------------------------------------------------------
 

@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QRadioButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+)
 from pytestqt.qtbot import QtBot
 
 from app.children import ChildDetails
@@ -220,4 +228,81 @@ def test_first_run_on_a_new_computer_restores_with_the_recovery_key_and_opens_re
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible() and widget is not shell.window:
             widget.close()
+    shell.vault.close()
+
+
+# --- a vault whose key files are gone: the start-up error offers the restore ------------------------
+
+
+class ExitRecorder:
+    """Stands in for the QApplication the program would end: records ``exit`` calls."""
+
+    def __init__(self) -> None:
+        self.exits: list[int] = []
+
+    def exit(self, code: int = 0) -> None:
+        self.exits.append(code)
+
+
+def test_closing_the_start_up_message_ends_the_program(made_vault: VaultUnderTest, qtbot: QtBot) -> None:
+    made_vault.session.close()
+    made_vault.vault.close()
+    made_vault.vault.paths.slots.unlink()
+    app = ExitRecorder()
+    program = Program(app, parse([]), made_vault.clock)  # type: ignore[arg-type]
+    program.open_folder(made_vault.folder)
+    error = top_level("startupError")
+    assert error is not None
+    error.button(QMessageBox.StandardButton.Close).click()  # type: ignore[attr-defined]
+    assert app.exits == [1] and top_level("restoreDialog") is None
+
+
+def test_a_vault_without_its_key_files_is_restored_from_the_start_up_message(
+    made_vault: VaultUnderTest, backup: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeviceKeyring, "system", classmethod(lambda _cls: DeviceKeyring(made_vault.keyring)))
+    made_vault.session.close()
+    made_vault.vault.close()
+    paths = made_vault.vault.paths
+    paths.slots.unlink()
+    paths.slots_kept.unlink()
+    app = ExitRecorder()
+    program = Program(app, parse([]), made_vault.clock)  # type: ignore[arg-type]
+    program.open_folder(made_vault.folder)
+    error = top_level("startupError")
+    assert error is not None and "key file" in error.text()  # type: ignore[attr-defined]
+
+    find(error, QPushButton, "startupRestoreButton").click()
+    dialog = top_level("restoreDialog")
+    assert isinstance(dialog, RestoreDialog)
+    dialog.reject()  # changed their mind: the message comes back, the program does not just end
+    error = top_level("startupError")
+    assert error is not None
+    find(error, QPushButton, "startupRestoreButton").click()
+    dialog = top_level("restoreDialog")
+    assert isinstance(dialog, RestoreDialog)
+    assert find(dialog, QRadioButton, "restoreWithKey").isChecked()
+    find(dialog, QPushButton, "restoreChooseButton").click()
+    find(dialog, QLineEdit, "restoreKeyEdit").setText(made_vault.recovery_key.formatted())
+    find(dialog, QPushButton, "restoreCheckButton").click()
+    wait_idle(qtbot)
+    understood = find(dialog, QCheckBox, "restoreUnderstood")
+    assert "replaces every record" in understood.text()
+    understood.setChecked(True)
+    find(dialog, QPushButton, "restoreButton").click()
+    wait_idle(qtbot)
+
+    assert app.exits == []  # choosing to restore, or cancelling it, never ended the program
+    shell = program.shell
+    assert shell is not None
+    qtbot.addWidget(shell.window)
+    told = top_level("restoredDialog")
+    assert told is not None and "Sign in as usual" in told.text()  # type: ignore[attr-defined]
+    told.close()
+    assert top_level("recoveryDialog") is None  # this computer's keyring still opens the accounts
+    session = sign_in_through_window(qtbot, shell)
+    assert {c.legal_name for c in session.children.find()} == {KEPT}
+    assert (made_vault.folder / PRE_RESTORE).is_dir()  # the unreadable vault is kept, in case
+    shell.sign_out()
+    qtbot.waitUntil(lambda: not session.is_open, timeout=10_000)
     shell.vault.close()
