@@ -26,6 +26,11 @@ Progress = Callable[[float], None]
 PROGRESS_DELAY_MS = 500
 
 _running: set[Operation[Any]] = set()
+# Every operation whose result has not yet reached the UI thread, abandoned or not. Signals hold
+# their slots' objects weakly, so an abandoned operation would otherwise be freed by its worker
+# thread as it ends, deleting its QObject off the UI thread while the result is still queued
+# for it. ``_finished`` releases it on the UI thread.
+_alive: set[Operation[Any]] = set()
 
 
 class _Bridge(QObject):
@@ -62,6 +67,7 @@ class Operation(Generic[T]):
 
     def start(self) -> Operation[T]:
         _running.add(self)
+        _alive.add(self)
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
         threading.Thread(target=self._run, name="sharewise-operation", daemon=True).start()
         return self
@@ -106,6 +112,7 @@ class Operation(Generic[T]):
     def _finished(self, result: object, error: BaseException | None) -> None:
         self.done = True
         _running.discard(self)
+        _alive.discard(self)  # freed when this returns, here on the UI thread
         self._close_dialog()
         if self.abandoned:
             return
