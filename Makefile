@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.sharewise-installed
+BUNDLE_STAMP := $(VENV)/.sharewise-bundle-installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench clean bundle bundle-check
 
 # Create the virtual environment if missing and (re)install when the dependencies change.
 $(STAMP): pyproject.toml installer/constraints.txt
@@ -29,6 +30,20 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# The one-folder program (dist/sharewise) and its Linux archive; see docs/packaging.md.
+$(BUNDLE_STAMP): pyproject.toml installer/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c installer/constraints.txt -e '.[test,bundle]'
+	@touch $(BUNDLE_STAMP)
+
+bundle: $(BUNDLE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/sharewise.spec
+	$(BIN)/python installer/make_archive.py
+
+# Builds the bundle, then runs it: both self-tests, the keyring, a real window under Xvfb, validators.
+bundle-check: bundle
+	$(BIN)/python installer/check_bundle.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,7 @@
+"""The bundle's ``sharewise`` program (PyInstaller needs a script, not an entry point)."""
+
+import sys
+
+from ui.main import main
+
+sys.exit(main())
