@@ -1,8 +1,9 @@
 """The admin command line, ``python -m app`` (installed as ``sharewise-admin``), for IT support.
 
-Commands: ``init``, ``info``, ``verify``, ``backup``, ``restore``, ``demo``, ``restore-key-file``.
-Every failure is one sentence on stderr and exit status 2 (``verify`` exits 1 when the vault is
-damaged or the audit log does not verify; ``backup`` and ``restore`` exit 1 when they refuse).
+Commands: ``init``, ``info``, ``verify``, ``backup``, ``restore``, ``demo``, ``restore-key-file``,
+``self-test``. Every failure is one sentence on stderr and exit status 2 (``verify`` exits 1 when
+the vault is damaged or the audit log does not verify; ``backup`` and ``restore`` exit 1 when they
+refuse; ``self-test`` exits 1 when a check fails).
 Nothing personal is printed except by ``demo``, whose people are fictional. Passwords are read
 from the terminal without echo, or from stdin with ``--password-stdin``.
 """
@@ -245,6 +246,18 @@ def cmd_restore_key_file(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_self_test(_args: argparse.Namespace, out: TextIO) -> int:
+    # Never the person's data folder: a fictional vault in a temporary folder, removed at the end.
+    from app import self_test
+
+    def show(check: self_test.Check) -> None:
+        print(check.line, file=out, flush=True)
+
+    result = self_test.run_checks(show)
+    print(self_test.summary(result.checks), file=out)
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sharewise-admin", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"Sharewise {version()}")
@@ -288,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("demo", cmd_demo, "Create a demo vault with fictional people (needs --data-dir).")
 
     add("restore-key-file", cmd_restore_key_file, "Restore a missing or damaged key file from its kept copy.")
+
+    checks = "Check this copy of Sharewise works here, on a fictional vault in a temporary folder."
+    self_test = commands.add_parser("self-test", help=checks, description=checks)
+    self_test.set_defaults(handler=cmd_self_test)
     return parser
 
 

@@ -3,6 +3,7 @@
 sharewise                   the vault in this PC's data folder (first-run setup if none)
 sharewise --demo            a throwaway vault of fictional people, deleted on exit
 sharewise --data-dir PATH   the vault in another folder
+sharewise --self-test       check this copy works here (no window, no real data); exit 0 or 1
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sharewise", description="Sharewise for early-years settings.")
     parser.add_argument("--demo", action="store_true", help="open a throwaway vault of fictional people")
     parser.add_argument("--data-dir", type=Path, help="the folder holding the vault")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this copy works on this computer, then exit"
+    )
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)  # bench/
     return parser.parse_args(list(argv))
 
@@ -212,6 +216,10 @@ class Program:
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    if args.self_test:  # before any window: it chooses the offscreen platform itself
+        from ui.self_test import run
+
+        return run()
     existing = QApplication.instance()
     app = (
         existing

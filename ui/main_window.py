@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QStackedWidget,
@@ -87,7 +88,31 @@ class MainWindow(QMainWindow):
         for action in (self.lock_action, self.password_action, self.sign_out_action):
             self.toolbar.addAction(action)
         self.addToolBar(self.toolbar)
+
+        # Help works signed out too: About shows versions only, nothing personal.
+        self.about_dialog: QDialog | None = None
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        self.about_action = QAction("&About Sharewise", self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: the application menu
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
         self.set_signed_in(False)
+
+    def show_about(self) -> None:
+        """One About box, made when first asked for and kept until the lock deletes it with every
+        other dialog (it holds nothing personal: versions only)."""
+        if self.about_dialog is None:
+            from ui.about import AboutDialog  # loads only when asked for
+
+            self.about_dialog = AboutDialog(self)
+            # The lock deletes every dialog of the window: then the next one is made afresh.
+            self.about_dialog.destroyed.connect(self._about_gone)
+        self.about_dialog.open()
+
+    def _about_gone(self) -> None:
+        self.about_dialog = None
 
     def set_signed_in(self, signed_in: bool) -> None:
         self.toolbar.setVisible(signed_in)
