@@ -13,9 +13,11 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from app.clock import Clock, SystemClock
@@ -33,6 +35,18 @@ from ui.shell import Shell
 # Start-up refusals a backup can mend: the key file missing or damaged, the database missing, not
 # encrypted, or not the key file's.
 RESTORABLE = (SlotFileError, IntegrityError, NotEncrypted)
+
+
+DESKTOP_ID = "org.sharewise.Sharewise"  # installer/linux/org.sharewise.Sharewise.desktop
+
+
+def program_icon() -> QIcon:
+    """The program's icon in every size shipped (resources/icons), for windows and the taskbar."""
+    icon = QIcon()
+    icons = resources.files("resources").joinpath("icons")
+    for size in (48, 128, 256):
+        icon.addFile(str(icons.joinpath(f"sharewise-{size}.png")))
+    return icon
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -228,6 +242,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     )
     app.setApplicationName("Sharewise")
     app.setOrganizationName("Sharewise")
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland and the taskbar match the window to its .desktop file
+    app.setWindowIcon(program_icon())
     app.setQuitOnLastWindowClosed(True)
     install_excepthook()
     program = Program(app, args, clock or SystemClock())
