@@ -4,11 +4,16 @@ Nothing in ``app`` imports Qt; a test checks it in a clean subprocess. The UI re
 only through a signed-in ``app.session.Session``.
 """
 
-from importlib import metadata
+from functools import cache
 
 
+@cache
 def version() -> str:
-    """The installed version (declared once, in pyproject.toml)."""
+    """The installed version (declared once, in pyproject.toml). ``importlib.metadata`` (and the
+    ``email`` package it loads) is imported here, not at start-up: only the error dialog, the
+    self-test and the command line ask for the version."""
+    from importlib import metadata
+
     try:
         return metadata.version("sharewise")
     except metadata.PackageNotFoundError:

@@ -17,27 +17,16 @@ from typing import TYPE_CHECKING
 from app import drafts as drafts_module
 from app import staff
 from app.audit import AuditAction
-from app.children import ChildrenService
-from app.chronology import ChronologyService
-from app.concerns import ConcernService
-from app.consents import ConsentService
-from app.documents import DocumentService
-from app.drafts import DraftForm, DraftService
 from app.errors import ValidationError, WrongPassword
-from app.forms import FormService
-from app.parent_contacts import ParentContactService
-from app.policies import PolicyService
 from app.policy import permissions
 from app.policy.permissions import Action, Role
-from app.security import AuditService, SecurityService
 from app.session_context import SessionContext
-from app.settings import PROVIDER_NAME, SettingsService
-from app.sharing import SharingService
-from app.staff import Staff, StaffService
-from app.transfers import TransferService
+from app.settings import PROVIDER_NAME
+from app.staff import Staff
 
 if TYPE_CHECKING:
     from app.backup import BackupService
+    from app.drafts import DraftForm
     from app.retention import RetentionService
     from app.review_pack import ReviewPackService
     from app.subject_access import SubjectAccessService
@@ -61,6 +50,23 @@ class Session:
         self._failed_attempts = failed_attempts
         self._previous_sign_in_at = previous_sign_in_at
         self._on_close = on_close
+        # The services load here, not when this module is imported: a Session is made at sign-in,
+        # on the worker thread, so the sign-in page shows without them (start-up time).
+        from app.children import ChildrenService
+        from app.chronology import ChronologyService
+        from app.concerns import ConcernService
+        from app.consents import ConsentService
+        from app.documents import DocumentService
+        from app.drafts import DraftService
+        from app.forms import FormService
+        from app.parent_contacts import ParentContactService
+        from app.policies import PolicyService
+        from app.security import AuditService, SecurityService
+        from app.settings import SettingsService
+        from app.sharing import SharingService
+        from app.staff import StaffService
+        from app.transfers import TransferService
+
         self.staff = StaffService(context)
         self.settings = SettingsService(context)
         self.audit = AuditService(context)

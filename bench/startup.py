@@ -59,15 +59,43 @@ QTimer.singleShot(0, app.quit)
 sys.exit(app.exec())
 """
 
-# In a child process: how long importing the program takes, then main() up to its exit.
+# In a child process: how long importing the Qt modules bare Qt imports too takes (the floor both
+# pay), then the rest of importing the program, then main() up to its exit.
 PHASES = """\
 import json, sys, time
 start = time.perf_counter()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+qt = time.perf_counter()
+from PySide6.QtCore import Qt
+namespace = time.perf_counter()
 import ui.main
 imported = time.perf_counter()
 code = ui.main.main(["--data-dir", sys.argv[1], "--exit-when-ready"])
-print(json.dumps({"code": code, "import": imported - start, "main": time.perf_counter() - imported}))
+done = time.perf_counter()
+print(json.dumps({"code": code, "qt": qt - start, "namespace": namespace - qt, "import": imported - qt,
+                  "main": done - imported}))
 """
+
+# Modules that showing the sign-in page must not load (tests/ui/test_lazy_imports_ui.py checks the
+# same): the report says whether any came back.
+NOT_AT_START = (
+    "reportlab",
+    "app.sharing",
+    "app.children",
+    "app.review_pack",
+    "app.subject_access",
+    "app.retention",
+    "app.demo",
+    "app.restore",
+    "app.backup",
+    "ui.workspace",
+    "ui.areas",
+    "ui.sharing_wizard",
+    "ui.backups",
+    "importlib.metadata",
+    "keyring.backends.SecretService",
+)
 
 # In a fresh child process: the keyring backend lookup the vault does at first use (DeviceKeyring.system,
 # which loads every keyring plugin), with the modules it needs already imported.
@@ -78,6 +106,7 @@ start = time.perf_counter()
 DeviceKeyring.system()
 print(json.dumps({"keyring": time.perf_counter() - start}))
 """
+
 
 @dataclass
 class Timing:
@@ -123,6 +152,7 @@ class ImportCost:
     total: float
     by_package: list[tuple[str, float]]
     slowest_modules: list[tuple[str, float]]
+    not_at_start: list[str]  # modules of NOT_AT_START that were imported all the same
 
 
 @dataclass
@@ -130,7 +160,9 @@ class Phases:
     """Medians, offscreen, measured inside the program's process (interpreter start not included)."""
 
     runs: int
-    import_program: float  # import ui.main
+    import_qt: float  # PySide6.QtCore and QtWidgets, as bare Qt imports them: the floor
+    import_program: float  # the rest of import ui.main: Sharewise's modules and their libraries
+    qt_namespace: float  # of which PySide6 building the Qt namespace's enums (the first ``Qt`` import)
     main: float  # ui.main.main() from the start to its return after the first window
     keyring_lookup: float  # DeviceKeyring.system(), done at the first sign-in (worker thread)
 
@@ -164,8 +196,14 @@ def make_vault(folder: Path) -> None:
 def run_once(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(
-        command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=TIMEOUT, check=False,
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0 or "Traceback" in done.stderr:
@@ -195,8 +233,13 @@ def measure(label: str, env: dict[str, str], vault: Path, bare_script: Path, run
 def import_cost(env: dict[str, str]) -> ImportCost:
     """``python -X importtime -c 'import ui.main'``: where the program's import time goes."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import ui.main"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=TIMEOUT, check=True,
+        [sys.executable, "-X", "importtime", "-c", "import ui.main"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
     )
     pattern = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|\s*(\S+)\s*$")
     by_package: dict[str, float] = defaultdict(float)
@@ -209,17 +252,29 @@ def import_cost(env: dict[str, str]) -> ImportCost:
         by_package[name.split(".")[0]] += self_time
         modules.append((name, self_time))
     total = sum(by_package.values())
+    early = sorted(
+        name
+        for name, _seconds in modules
+        if any(name == lazy or name.startswith(lazy + ".") for lazy in NOT_AT_START)
+    )
     return ImportCost(
         total,
         sorted(by_package.items(), key=lambda item: -item[1])[:12],
         sorted(modules, key=lambda item: -item[1])[:12],
+        early,
     )
 
 
 def child_json(script: str, args: list[str], env: dict[str, str]) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", script, *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=TIMEOUT, check=False,
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
     )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
@@ -233,7 +288,9 @@ def phases(env: dict[str, str], vault: Path, runs: int = 7) -> Phases:
     lookups = [child_json(KEYRING_LOOKUP, [], env)["keyring"] for _ in range(runs)]
     return Phases(
         runs,
+        statistics.median(p["qt"] for p in program),
         statistics.median(p["import"] for p in program),
+        statistics.median(p["namespace"] for p in program),
         statistics.median(p["main"] for p in program),
         statistics.median(lookups),
     )
@@ -310,8 +367,14 @@ def report_lines(results: StartupResults, *, machine: bool = False) -> list[str]
         split = results.phases
         lines += [
             f"Where the time goes, measured inside the program's process (offscreen, medians of "
-            f"{split.runs}): `import ui.main` {ms(split.import_program)}; `main()` from its start "
-            f"to its return after the first window {ms(split.main)}. The keyring backend lookup "
+            f"{split.runs}): importing the Qt modules bare Qt imports too (PySide6.QtCore, QtWidgets: "
+            f"the floor both pay, besides the interpreter) {ms(split.import_qt)}; the rest of "
+            f"`import ui.main` (Sharewise's modules and the libraries they load) "
+            f"{ms(split.import_program)}, of which {ms(split.qt_namespace)} is PySide6 building the "
+            "enums of the `Qt` namespace at its first import (bare Qt never uses it; any window "
+            "that sets an alignment or a shortcut context does); `main()` from its start to its "
+            "return after the first "
+            f"window {ms(split.main)}. The keyring backend lookup "
             f"(`DeviceKeyring.system()`, which loads every keyring plugin) costs "
             f"{ms(split.keyring_lookup)}; it happens at the first sign-in, on the worker thread, "
             "not during start-up.",
@@ -327,6 +390,20 @@ def report_lines(results: StartupResults, *, machine: bool = False) -> list[str]
             + ". Slowest single modules: "
             + ", ".join(f"`{name}` {ms(seconds)}" for name, seconds in imports.slowest_modules)
             + ".",
+            "",
+            "What the sign-in page does not need loads later: the session's services when the "
+            "Session is made (at sign-in, on the worker thread, which then also imports the "
+            "workspace, backups and account modules), the workspace's areas when first opened, "
+            "the demo, restore, setup and ReportLab only where used, `importlib.metadata` only "
+            "when the version is asked for. "
+            + (
+                "Imported at start-up all the same: "
+                + ", ".join(f"`{name}`" for name in imports.not_at_start)
+                + "."
+                if imports.not_at_start
+                else "None of them is imported at start-up (checked by "
+                "tests/ui/test_lazy_imports_ui.py as well)."
+            ),
             "",
         ]
     return lines

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -22,15 +23,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from app.clock import Clock, SystemClock
 from app.data_folder import default_data_folder, vault_folder
-from app.demo import create_demo_vault, demo_accounts, demo_data
 from app.errors import IntegrityError, NotEncrypted, SharewiseError, SlotFileError, VaultNotFound
-from app.restore import RestoreResult
-from app.vault import kdf
-from app.vault.device import DeviceKeyring
 from app.vault.vault import NewVault, Vault
-from ui import operations
 from ui.errors import install_excepthook, sentence_for
 from ui.shell import Shell
+
+if TYPE_CHECKING:
+    from app.demo import DemoAccount
+    from app.restore import RestoreResult
+
+# Start-up time: only what shows the sign-in page is imported above. The demo, restore and setup
+# load where they are used (a test checks that importing this module leaves them out).
 
 # Start-up refusals a backup can mend: the key file missing or damaged, the database missing, not
 # encrypted, or not the key file's.
@@ -100,7 +103,11 @@ class Program:
             QTimer.singleShot(0, self.app.quit)
 
     def open_folder(self, folder: Path, *, provider_name: str = "", demo: bool = False) -> None:
-        keyring = DeviceKeyring(None) if demo else None
+        keyring = None
+        if demo:
+            from app.vault.device import DeviceKeyring
+
+            keyring = DeviceKeyring(None)
         try:
             vault = Vault.open(folder, keyring=keyring, clock=self.clock)
         except VaultNotFound:
@@ -109,7 +116,11 @@ class Program:
         except SharewiseError as error:
             self.fail(error, None if demo else folder)
             return
-        accounts = demo_accounts() if demo else ()
+        accounts: tuple[DemoAccount, ...] = ()
+        if demo:
+            from app.demo import demo_accounts
+
+            accounts = demo_accounts()
         self.shell = Shell(vault, clock=self.clock, provider_name=provider_name, demo_accounts=accounts)
         self.shell.start()
         self.ready()
@@ -189,6 +200,11 @@ class Program:
 
     def start_demo(self) -> None:
         """Build the demo vault off the UI thread (Argon2id for each demo account)."""
+        from app.demo import create_demo_vault, demo_data
+        from app.vault import kdf
+        from app.vault.device import DeviceKeyring
+        from ui import operations
+
         self.demo_folder = Path(tempfile.mkdtemp(prefix="sharewise-demo-"))
         folder = self.demo_folder / "vault"
         waiting = QProgressDialog("Preparing the demo vault with fictional people…", "", 0, 0)

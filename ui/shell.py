@@ -19,41 +19,37 @@ is due.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 
 from app.clock import Clock
-from app.demo import DemoAccount
-from app.drafts import Draft, DraftForm
-from app.restore import RestoreResult, check_for_restore, restore_in
 from app.session import CloseReason, Session
 from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME
-from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
 from ui import drafts, operations
-from ui.account import ChangePasswordDialog
-from ui.acknowledgement import AcknowledgementDialog
-from ui.areas.home import local_time
-from ui.backups import (
-    CLOSE_WAIT_SECONDS,
-    ClosingBackup,
-    back_up_before_closing,
-    closing_page,
-    daily_backup,
-    show_closing_failure,
-    show_failure,
-    sign_out_backup,
-)
 from ui.clipboard import ClipboardGuard
-from ui.form_parts import confirm, inform
+from ui.form_parts import inform
 from ui.idle import IdleMonitor
 from ui.lock_screen import LockScreen
 from ui.main_window import MainWindow
 from ui.os_lock import OsLockWatcher
-from ui.recovery_sheet import show_recovery_sheet
-from ui.restore_dialog import RestoreDialog, restored_sentence
 from ui.sign_in import SignInPage
-from ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.demo import DemoAccount
+    from app.drafts import Draft, DraftForm
+    from app.restore import RestoreResult
+    from app.vault.recovery_key import RecoveryKey
+    from ui.backups import ClosingBackup
+    from ui.restore_dialog import RestoreDialog
+    from ui.workspace import Workspace
+
+# Start-up time: only what shows the sign-in page is imported above. What a signed-in person
+# uses (the workspace and its areas, backups, restore, the policy and password dialogs) is
+# imported where it is first needed; ``load_signed_in_modules`` imports it ahead, on the sign-in
+# worker thread. A test checks that importing this module leaves them out.
 
 DAILY_CHECK_MS = 60 * 60 * 1000  # every hour
 
@@ -126,6 +122,8 @@ class Shell(QObject):
         self.idle.set_minutes(session.settings.get(AUTO_LOCK_MINUTES))
         self.provider_name = session.settings.get(PROVIDER_NAME)
         if session.must_change_password:
+            from ui.account import ChangePasswordDialog
+
             self.window.show_page(QWidget(), "Choose your password")
             dialog = ChangePasswordDialog(session, first_time=True, parent=self.window)
             dialog.changed.connect(lambda: self._confirm_policy(session))
@@ -146,6 +144,8 @@ class Shell(QObject):
         if due is None:
             self._open_workspace(session)
             return
+        from ui.acknowledgement import AcknowledgementDialog
+
         self.window.show_page(QWidget(), "Before you start")
         dialog = AcknowledgementDialog(session, due, parent=self.window)
         dialog.confirmed.connect(lambda: self._policy_confirmed(session))
@@ -158,6 +158,8 @@ class Shell(QObject):
             self.window.activateWindow()  # the keyboard shortcuts work at once, as after sign-in
 
     def _open_workspace(self, session: Session) -> None:
+        from ui.workspace import Workspace
+
         workspace = Workspace(session)
         workspace.area_changed.connect(lambda title: self.window.setWindowTitle(f"Sharewise — {title}"))
         self.workspace = workspace
@@ -178,6 +180,9 @@ class Shell(QObject):
             self._offer(session, workspace, draft)
 
     def _offer(self, session: Session, workspace: Workspace, draft: Draft) -> None:
+        from ui.areas.home import local_time
+        from ui.form_parts import confirm
+
         def reopen() -> None:
             taken = session.drafts.take(draft.id)
             if not workspace.restore_draft(taken):
@@ -193,11 +198,15 @@ class Shell(QObject):
         ).setObjectName("draftOffer")
 
     def recovered(self, session: Session, key: RecoveryKey) -> None:
+        from ui.recovery_sheet import show_recovery_sheet
+
         self.signed_in(session)
         show_recovery_sheet(self.window, session, key)
 
     def change_password(self) -> None:
         if self.session is not None:
+            from ui.account import ChangePasswordDialog
+
             ChangePasswordDialog(self.session, parent=self.window).open()
 
     # --- restoring a backup (from the sign-in page: nobody is signed in) --------------------------
@@ -205,6 +214,9 @@ class Shell(QObject):
     def open_restore(self) -> RestoreDialog | None:
         if self.session is not None:
             return None
+        from app.restore import check_for_restore, restore_in
+        from ui.restore_dialog import RestoreDialog
+
         vault, clock = self.vault, self.clock
         folder = vault.paths.folder
         dialog = RestoreDialog(
@@ -222,6 +234,8 @@ class Shell(QObject):
 
     def restored(self, result: RestoreResult) -> None:
         """A fresh sign-in page (nothing typed before the swap survives it), and what happened."""
+        from ui.restore_dialog import restored_sentence
+
         self.show_sign_in()
         inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
 
@@ -229,6 +243,8 @@ class Shell(QObject):
         """After a restore at first run or over a vault that would not open: say what came
         back, and on a new computer open the recovery key dialog, which sets the manager's
         password and binds the accounts to this computer."""
+        from ui.restore_dialog import restored_sentence
+
         inform(self.window, "Backup restored", restored_sentence(result), name="restoredDialog")
         if result.pre_restore is None and self.sign_in_page is not None:
             self.sign_in_page.open_recovery()  # a new computer: the staff passwords are bound elsewhere
@@ -255,6 +271,8 @@ class Shell(QObject):
         session = self.session
         if session is None:
             return
+        from ui.backups import show_failure, sign_out_backup
+
         kept = self._clear_screen()
         self.show_sign_in()
         session.keep_drafts(kept)  # now: whatever happens to the backup, the drafts are safe
@@ -271,6 +289,8 @@ class Shell(QObject):
         session = self.session
         if session is None or not session.is_open or self.workspace is None:
             return  # signed out, locked, or still at the password or policy screen
+        from ui.backups import daily_backup
+
         daily_backup(self.window, session)
 
     def _clear_screen(self) -> list[DraftForm]:
@@ -310,6 +330,8 @@ class Shell(QObject):
         """
         closing = self.closing_backup
         if closing is not None:
+            from ui.backups import CLOSE_WAIT_SECONDS
+
             if not wait:
                 return  # the backup is still running: the window keeps waiting for it
             if not closing.finished.wait(CLOSE_WAIT_SECONDS):
@@ -319,6 +341,8 @@ class Shell(QObject):
             self.window.close_held = False
         session = self.session
         if session is not None and session.is_open and not wait:
+            from ui.backups import ClosingBackup, closing_page, show_closing_failure
+
             kept = self._clear_screen()
             session.keep_drafts(kept)  # now: whatever happens to the backup, the drafts are safe
             self.window.close_held = True
@@ -340,6 +364,8 @@ class Shell(QObject):
             return
         self.os_watcher.stop()
         if session is not None:  # the clean-up's fallback, with no event loop to wait in
+            from ui.backups import back_up_before_closing
+
             kept = self._clear_screen()
             back_up_before_closing(session, "close")  # logged if it fails: the program is ending
             session.close(CloseReason.SIGN_OUT, drafts=kept)
@@ -373,3 +399,13 @@ def close_other_windows(main: QWidget) -> None:
             forget()
         dialog.reject()
         dialog.deleteLater()
+
+
+def load_signed_in_modules() -> None:
+    """Import what the first minutes after sign-in use, ahead: called on the sign-in worker
+    thread, so the workspace opens without waiting for imports on the UI thread. Only imports:
+    no widget is made here."""
+    import ui.account
+    import ui.acknowledgement
+    import ui.backups
+    import ui.workspace  # noqa: F401

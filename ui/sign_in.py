@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,14 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.demo import DemoAccount
 from app.errors import RecoveryKeyInvalid, ValidationError
 from app.session import Session
-from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
 from ui import operations
 from ui.form_parts import PASSWORDS_DIFFER, heading, message_label, ok_cancel, password_field
 from ui.password_gate import PasswordGate
+
+if TYPE_CHECKING:
+    from app.demo import DemoAccount  # the demo's data loads only with --demo
+    from app.vault.recovery_key import RecoveryKey
 
 FORGOTTEN = (
     "Ask a manager: on the Staff screen they can reset your password and give you a one-time "
@@ -152,7 +156,7 @@ class SignInPage(QWidget):
             return
         self.message.setText("")
         self.password.clear()  # never kept in the form after an attempt
-        self.gate.attempt(lambda: self._vault.sign_in(username, password))
+        self.gate.attempt(lambda: signed_in_with_modules(self._vault.sign_in(username, password)))
 
     def _succeeded(self, session: Session) -> None:
         self.message.setText("")
@@ -187,6 +191,15 @@ class SignInPage(QWidget):
         self.username.clear()
         self.password.clear()
         self.message.clear()
+
+
+def signed_in_with_modules(session: Session) -> Session:
+    """On the sign-in worker thread, after the password was accepted: import what the workspace
+    needs, so the UI thread does not wait for it (start-up imports only the sign-in page)."""
+    from ui.shell import load_signed_in_modules
+
+    load_signed_in_modules()
+    return session
 
 
 class RecoveryDialog(QDialog):

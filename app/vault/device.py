@@ -18,10 +18,10 @@ import binascii
 import secrets
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import keyring.backend
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 from app.errors import KeyringUnavailable
 
@@ -105,6 +105,8 @@ class DeviceKeyring:
     @classmethod
     def system(cls) -> DeviceKeyring:
         """The best recommended backend on this computer, or none."""
+        import keyring.backend
+
         try:
             candidates = keyring.backend.get_all_keyring()
         except Exception:  # plugin loading can fail in odd environments: treat as no keyring
@@ -121,6 +123,8 @@ class DeviceKeyring:
         return f"device-key/{vault_id}"
 
     def _unavailable(self, exc: Exception) -> KeyringUnavailable:
+        import keyring.errors
+
         if isinstance(exc, keyring.errors.KeyringLocked):
             return KeyringUnavailable(self.status_for(KeyringState.LOCKED).sentence, locked=True)
         return KeyringUnavailable(self.status_for(KeyringState.FAILED).sentence)
@@ -159,6 +163,8 @@ class DeviceKeyring:
     def delete(self, vault_id: str) -> None:
         if self._backend is None:
             return
+        import keyring.errors
+
         try:
             self._backend.delete_password(SERVICE, self._entry(vault_id))
         except keyring.errors.PasswordDeleteError:
