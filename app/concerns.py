@@ -35,6 +35,14 @@ CategoryId = NewType("CategoryId", int)
 NOTE_LIMIT = validation.LONG_TEXT_LIMIT
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks on two PCs disagree a little
 SEARCH_LIMIT = 200  # matches a search returns; the window asks for more words beyond that
+# From this many matches a search walks the list's order instead of sorting every match (below).
+WALK_FROM = 1000
+# The DSL's queue: new and urgent first, then open ones, oldest review date first. The index
+# concern_queue_order (migration 0007) holds exactly these expressions, so a search walks it.
+QUEUE_ORDER = (
+    "c.status = 'closed', c.status <> 'new', c.urgent DESC, "
+    "coalesce(c.review_date, '9999'), c.seen_at DESC, c.id DESC"
+)
 
 # The parts of a concern a correction may change, with the words the form uses for them.
 AMENDABLE: Mapping[str, str] = {
@@ -454,11 +462,7 @@ class ConcernService:
     def queue(self, *, search: str = "", include_closed: bool = False) -> list[ConcernSummary]:
         """The DSL's queue: new and urgent first, then open ones, oldest review date first."""
         self._ctx.require(Action.CONCERN_REVIEW)
-        order = (
-            "c.status = 'closed', c.status <> 'new', c.urgent DESC, "
-            "coalesce(c.review_date, '9999'), c.seen_at DESC, c.id DESC"
-        )
-        return self._listed("", search, include_closed, order, "queue")
+        return self._listed("", search, include_closed, QUEUE_ORDER, "queue")
 
     def _listed(
         self, where: str, search: str, include_closed: bool, order: str, which: str
@@ -470,10 +474,21 @@ class ConcernService:
             query = children.fts_query(search)
             if query is None:
                 return []
-            where += " AND c.id IN (SELECT rowid FROM concern_search WHERE concern_search MATCH :q)"
-            params["q"] = query
             # A few typed letters can match thousands of concerns over the years: pick the first
-            # SEARCH_LIMIT in the list's order cheaply, then build summaries for those alone.
+            # SEARCH_LIMIT in the list's order cheaply, then build summaries for those alone. A
+            # name matches a few hundred: look each up by id and sort them. A common word or a
+            # short prefix matches thousands: the unary + keeps SQLite from sorting them all; it
+            # walks an index already in the list's order (concern_queue_order for the queue,
+            # concern_author for "mine"), keeps what the FTS match holds, and stops at the limit.
+            # SQLite cannot tell which case it is in, so count first (up to WALK_FROM: cheap).
+            params["q"] = query
+            many = self._ctx.database.scalar(
+                "SELECT count(*) FROM (SELECT rowid FROM concern_search WHERE concern_search MATCH :q "
+                "LIMIT :walk)",
+                {"q": query, "walk": WALK_FROM},
+            )
+            matching = "c.id IN (SELECT rowid FROM concern_search WHERE concern_search MATCH :q)"
+            where += f" AND +{matching}" if int(many) >= WALK_FROM else f" AND {matching}"
             first = self._ctx.database.query(
                 f"SELECT c.id FROM concern c WHERE 1 = 1 {where} ORDER BY {order} LIMIT {SEARCH_LIMIT}",  # noqa: S608
                 {"me": self._ctx.actor.id, **params},

@@ -24,6 +24,10 @@ calls issued, recorded and replayed alone (warm cache); and that replay on a fre
 connection each time (SQLite's page cache empty, so every page read is decrypted and its HMAC
 checked; the operating system's file cache is warm for both).
 
+The concern search's first step (the statement that picks a search's first ``SEARCH_LIMIT`` concerns
+in the queue's order) is also timed alone as the core issues it and in its shape before migration
+0007, alternating on the same copy (``search_shapes``): the before and after of issue 10.
+
 When the concern search misses its target, ``diagnose`` re-runs the statements the services
 issued on the encrypted copy with one change at a time (the SQL is taken from the recorded calls,
 so it is the core's own), to show what a change in ``app/`` would buy; nothing in ``app/`` is
@@ -79,6 +83,7 @@ LOG_ROUNDS = 4
 LOGS_PER_ROUND = 50
 COMPARE_ROUNDS = 12
 COLD_ROUNDS = 25
+SHAPE_ROUNDS = 6
 PROFILE_TOP = 8
 NEWEST = 200  # the page size tried by ``diagnose`` for a concern search
 CHOSEN = dataset.CHOSEN_CONCERNS
@@ -240,6 +245,18 @@ class Diagnosis:
     open_actions: int
 
 
+@dataclass(frozen=True)
+class SearchShapes:
+    """A concern search's first step timed alone (no summaries, no audit entry): as the core
+    issues it, and in its shape before migration 0007, alternating on the same copy."""
+
+    before: Timings
+    after: Timings
+    plan_before: str
+    plan_after: str
+    same_rows: bool  # the two shapes gave the same concerns in the same order for every prefix
+
+
 @dataclass
 class RecordsResult:
     info: DatasetInfo
@@ -255,6 +272,7 @@ class RecordsResult:
     statements: int
     profiles: list[Profile] = field(default_factory=list)
     diagnosis: Diagnosis | None = None
+    search_shapes: SearchShapes | None = None
     seconds: float = 0.0
 
 
@@ -401,6 +419,56 @@ NEWEST_FIX = (
 INDEX_FIX = "CREATE INDEX bench_concern_action_concern_open ON concern_action (concern_id, done_at, due_date)"
 
 
+# The search's first step before issue 10: SQLite looked every FTS match up by id and sorted them
+# all before keeping the first SEARCH_LIMIT. Now, from WALK_FROM matches on (counted first), the
+# unary + sends it along the index concern_queue_order (migration 0007) instead.
+BEFORE_0007 = ("+c.id IN (SELECT rowid FROM concern_search", "c.id IN (SELECT rowid FROM concern_search")
+
+
+def _plan(db: Database, sql: str, params: Params) -> str:
+    return "; ".join(str(r[3]) for r in db.query(f"EXPLAIN QUERY PLAN {sql}", params))
+
+
+def search_shapes(copies: Copies, typed: Sequence[str]) -> SearchShapes | None:
+    """Each prefix's search statements, recorded from the real call, timed as the core issues them
+    (the count of matches up to ``WALK_FROM``, then the first step) and as the first step was
+    before issue 10; before and after alternate (which goes first swaps round by round)."""
+    db = copies.databases["cipher"]
+    steps: list[tuple[list[tuple[str, Params]], str, Params]] = []
+    for call in concern_search_calls(copies.sessions["cipher"], typed):
+        issued = [(sql, params) for sql, params in db.record(call) if "MATCH" in sql]
+        if len(issued) != 2 or "count(*)" not in issued[0][0]:
+            return None  # the core searches in another way now: nothing to compare
+        first, params = issued[1]
+        steps.append((issued, first.replace(*BEFORE_0007), params))
+    same = all(
+        [tuple(r) for r in db.query(old, params)] == [tuple(r) for r in db.query(now[1][0], params)]
+        for now, old, params in steps
+    )
+    before: list[tuple[float, ...]] = []
+    after: list[tuple[float, ...]] = []
+    for n in range(SHAPE_ROUNDS):
+        times: dict[str, list[float]] = {"before": [], "after": []}
+        for now, old, params in steps:
+            shapes: list[tuple[str, list[tuple[str, Params]]]] = [("before", [(old, params)]), ("after", now)]
+            for shape, statements in shapes if n % 2 == 0 else shapes[::-1]:
+                start = time.perf_counter()
+                for sql, values in statements:
+                    db.query(sql, values)
+                times[shape].append(time.perf_counter() - start)
+        before.append(tuple(times["before"]))
+        after.append(tuple(times["after"]))
+    worst = max(range(len(steps)), key=lambda i: statistics.median(r[i] for r in before))
+    now, old, params = steps[worst]
+    return SearchShapes(
+        Timings(tuple(before)),
+        Timings(tuple(after)),
+        _plan(db, old, params),
+        _plan(db, now[1][0], params),
+        same,
+    )
+
+
 def _changed(sql: str, fixes: Sequence[tuple[str, str]]) -> str | None:
     for old, new in fixes:
         if old not in sql:
@@ -533,6 +601,7 @@ def bench_records(info: DatasetInfo, work: Path) -> RecordsResult:
         copies = make_copies(session, info, work)
         try:
             comparisons, statements = compare_storage(copies, child)
+            shapes = search_shapes(copies, TYPED_CONCERNS)
             diagnosis = None
             if percentile(concern.values, 0.95) >= SEARCH_TARGET:
                 worst = TYPED_CONCERNS[max(range(len(TYPED_CONCERNS)), key=lambda i: concern_counts[i])]
@@ -582,6 +651,7 @@ def bench_records(info: DatasetInfo, work: Path) -> RecordsResult:
         statements=statements,
         profiles=profiles,
         diagnosis=diagnosis,
+        search_shapes=shapes,
         seconds=time.perf_counter() - began,
     )
 
@@ -747,6 +817,30 @@ def _search_lines(result: RecordsResult) -> list[str]:
         "| typed | concerns found, first and last prefix | slowest prefix, median | p95 over its prefixes |",
         "| --- | --- | --- | --- |",
         *_concern_rows(result),
+        "",
+        *_shape_lines(result.search_shapes),
+    ]
+
+
+def _shape_lines(shapes: SearchShapes | None) -> list[str]:
+    if shapes is None:
+        return []
+    return [
+        f"How each search picks its first {concerns_module.SEARCH_LIMIT} matching concerns in the "
+        "queue's order, its statements recorded from the calls above and timed alone (no summaries, "
+        "no audit entry) on the encrypted copy, before and after issue 10, the two alternating, "
+        f"{SHAPE_ROUNDS} rounds of every prefix. Before, one statement looked every match up by id and "
+        f"sorted them all: {shapes.before.describe()}; its plan for the slowest prefix: "
+        f"`{shapes.plan_before}`. After, the matches are counted up to "
+        f"{concerns_module.WALK_FROM:,} first; with fewer the same statement runs, and from there on "
+        "the unary `+` (`+c.id IN (…)`) sends SQLite along the index `concern_queue_order` (migration "
+        "0007), which is in the queue's order, so it keeps the matches it meets and stops at the "
+        f"limit: {shapes.after.describe()}; plan for that prefix: `{shapes.plan_after}`. "
+        + (
+            "Both gave the same concerns in the same order for every prefix."
+            if shapes.same_rows
+            else "**The two gave different rows for some prefix.**"
+        ),
         "",
     ]
 

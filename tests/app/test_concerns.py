@@ -3,18 +3,21 @@ never rewrite, closing only with an outcome, and the parent contact log. Fiction
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 import sqlcipher3
 
 from app import concerns as concerns_module
+from app import names
 from app.children import ChildDetails, ChildId
-from app.concerns import ConcernStatus, NewConcern
+from app.concerns import Concern, ConcernStatus, ConcernSummary, NewConcern
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.parent_contacts import ContactKind, NewParentContact
 from app.policy.permissions import Role
 from app.session import Session
+from app.vault.database import Params, Row
 from tests.conftest import VaultUnderTest
 
 KW_PASSWORD = "copper violin garden"
@@ -286,3 +289,142 @@ def test_a_search_returns_the_first_matches_in_list_order_and_within_scope(
     kw = key_worker(made_vault)
     own = [kw.concerns.log(concern(made_vault, child, facts="Hungry at lunch.")).id for _ in range(2)]
     assert sorted(c.id for c in kw.concerns.mine(search="hungry")) == sorted(own)
+
+
+# --- search: the queue's first matches, checked against a plain reference ------------------------
+
+SEARCH_TEXTS = (
+    "Zoë said Dmitry pushed her; a bruise on the arm.",
+    "Дмитрий не хочет идти домой, плачет у двери.",
+    "Αλέξανδρος είπε ότι πεινάει κάθε πρωί.",
+    "Nguyễn Minh was not collected until 6pm; collection form missing.",
+    "Siobhán's mum collected her late again, smelled of alcohol.",
+    "Łucja hungry at breakfast, asked for seconds twice.",
+    "Collecting adult not on the list: Dmitrij, uncle.",
+    "Bruised knee, Zoe says she fell on the slide.",
+)
+
+
+def _reference_matches(texts: dict[int, str], typed: str) -> set[int]:
+    """Every typed word is the start of some word of the concern, accents and case ignored."""
+    words = [w for w in re.findall(r"\w+", names.fold(typed))]
+    found = set()
+    for concern_id, text in texts.items():
+        own = re.findall(r"\w+", names.fold(text))
+        if words and all(any(o.startswith(w) for o in own) for w in words):
+            found.add(concern_id)
+    return found
+
+
+def _queue_key(c: Concern) -> tuple[object, ...]:
+    """The queue's order written out: new before reviewed before closed, urgent first, the
+    earliest review date, then the newest seen and the newest id."""
+    rank = {ConcernStatus.NEW: 0, ConcernStatus.REVIEWED: 1, ConcernStatus.CLOSED: 2}[c.status]
+    review = c.review_date.isoformat() if c.review_date else "9999"
+    return (rank, not c.urgent, review, -c.seen_at.timestamp(), -c.id)
+
+
+@pytest.fixture
+def searchable(made_vault: VaultUnderTest, child: int) -> dict[int, str]:
+    """Concerns in every state, some seen at the same moment; their searchable words by id."""
+    s = made_vault.session
+    texts: dict[int, str] = {}
+    seen = made_vault.clock.now() - timedelta(days=2)
+    for n in range(24):
+        facts = SEARCH_TEXTS[n % len(SEARCH_TEXTS)]
+        at = seen + timedelta(hours=n // 3)  # MUT  # three concerns share each moment: the id breaks ties
+        logged = s.concerns.log(concern(made_vault, child, facts=facts, seen_at=at, urgent=n % 5 == 0))
+        texts[logged.id] = " ".join([facts, logged.child_words, logged.opinion, logged.action_taken])
+        if n % 4 == 1:
+            s.concerns.review(logged.id, note="Read.", review_date=date(2026, 9, 2 + n % 7))
+        elif n % 4 == 2:
+            s.concerns.review(logged.id, note="Read.", review_date=None)
+        elif n % 6 == 3:
+            s.concerns.close(logged.id, outcome="Resolved with the family.")
+        if n == 7:
+            s.concerns.amend(
+                logged.id, field="facts", new_text="Grazed elbow; Ünal saw it.", reason="Misheard"
+            )
+            texts[logged.id] += " Grazed elbow; Ünal saw it."
+    return texts
+
+
+@pytest.mark.parametrize("walk_from", [0, 1_000_000], ids=["walking the queue's order", "sorting matches"])
+@pytest.mark.parametrize("limit", [3, 200])
+def test_a_search_lists_the_same_concerns_in_the_same_order_as_a_plain_reference(
+    made_vault: VaultUnderTest,
+    searchable: dict[int, str],
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
+    walk_from: int,
+) -> None:
+    monkeypatch.setattr(concerns_module, "SEARCH_LIMIT", limit)
+    monkeypatch.setattr(concerns_module, "WALK_FROM", walk_from)
+    s = made_vault.session
+    everything = s.concerns.queue(include_closed=True)  # no search: every concern, in full
+    by_id: dict[int, ConcernSummary] = {c.id: c for c in everything}
+    full: dict[int, Concern] = {i: s.concerns.get(i) for i in by_id}
+    assert [c.id for c in everything] == sorted(by_id, key=lambda i: _queue_key(full[i]))
+    statuses = {c.status for c in full.values()}
+    assert statuses == set(ConcernStatus) and any(c.urgent for c in full.values())
+
+    typed = [
+        "zoe",
+        "zoë",
+        "дмит",
+        "ΑΛΈΞ",
+        "nguyen m",
+        "siobh",
+        "łuc",
+        "lucja",
+        "collect",
+        "col",
+        "bru",
+        "hungry",
+        "unal",
+        "grazed elb",
+        "the",
+        "xylophone",
+        "d",
+    ]
+    for text in typed:
+        matches = _reference_matches(searchable, text)
+        expected = sorted(matches, key=lambda i: _queue_key(full[i]))
+        found = s.concerns.queue(search=text, include_closed=True)
+        assert [c.id for c in found] == expected[:limit], text
+        assert found == [by_id[i] for i in expected[:limit]]  # the same summaries, field for field
+        still_open = [i for i in expected if full[i].status is not ConcernStatus.CLOSED]
+        assert [c.id for c in s.concerns.queue(search=text)] == still_open[:limit], text
+        mine = sorted(matches, key=lambda i: (-full[i].seen_at.timestamp(), -i))
+        assert [c.id for c in s.concerns.mine(search=text)] == mine[:limit], text
+    assert len(_reference_matches(searchable, "col")) > 3  # the limit is exercised
+
+
+def test_many_matches_walk_the_queue_order_index_and_few_are_sorted(
+    made_vault: VaultUnderTest, searchable: dict[int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = made_vault.session
+    database = s.context.database
+    issued: list[tuple[str, Params]] = []
+    original = database.query
+
+    def recording(sql: str, params: Params = ()) -> list[Row]:
+        issued.append((sql, params))
+        return original(sql, params)
+
+    def plans(search: str, include_closed: bool = False) -> list[str]:
+        issued.clear()
+        monkeypatch.setattr(database, "query", recording)
+        s.concerns.queue(search=search, include_closed=include_closed)
+        monkeypatch.setattr(database, "query", original)
+        steps = [(sql, params) for sql, params in issued if "MATCH" in sql]
+        assert len(steps) == 1
+        return [" | ".join(str(r[3]) for r in original(f"EXPLAIN QUERY PLAN {sql}", p)) for sql, p in steps]
+
+    matches = len(_reference_matches(searchable, "col"))
+    monkeypatch.setattr(concerns_module, "WALK_FROM", matches)  # just enough matches to walk
+    for plan in plans("col", include_closed=True) + plans("col"):
+        assert "concern_queue_order" in plan and "TEMP B-TREE" not in plan, plan
+    monkeypatch.setattr(concerns_module, "WALK_FROM", matches + 1)  # one short: sort the few
+    for plan in plans("col", include_closed=True):
+        assert "INTEGER PRIMARY KEY" in plan and "TEMP B-TREE" in plan, plan

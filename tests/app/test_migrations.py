@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlcipher3
 
+from app.children import ChildDetails
 from app.clock import ManualClock
+from app.concerns import NewConcern
 from app.errors import NewerDatabase
 from app.vault import migrations
 from app.vault.database import Database
@@ -149,3 +152,48 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(
             migrations.refuse_newer(check)
     finally:
         check.close()
+
+
+def test_0007_gives_a_vault_from_the_previous_release_the_queue_order_index(
+    made_vault: VaultUnderTest,
+) -> None:
+    s = made_vault.session
+    child = s.children.add(
+        ChildDetails(legal_name="Zoë Αλεξίου", date_of_birth="2023-04-05", start_date="2025-09-01")
+    ).id
+    seen = made_vault.clock.now() - timedelta(hours=2)
+    logged = [
+        s.concerns.log(
+            NewConcern(
+                child_id=child, seen_at=seen, category_id=1, facts=f"Not collected, day {n}.", urgent=n == 1
+            )
+        ).id
+        for n in range(4)
+    ]
+    s.concerns.close(logged[2], outcome="Collected by her aunt.")
+    before = [c.id for c in s.concerns.queue(search="collect", include_closed=True)]
+    assert before == [logged[1], logged[3], logged[0], logged[2]]
+    # Back to version 6, as the previous release left it.
+    paths = VaultPaths(made_vault.folder)
+    data_key = made_vault.session.context.keys.data_key
+    made_vault.session.close()
+    made_vault.vault.close()
+    database = Database.open(paths.database, data_key)
+    try:
+        with database.transaction() as tx:
+            tx.execute("DROP INDEX concern_queue_order")
+            tx.execute("DELETE FROM schema_migration WHERE version >= 7")
+            tx.execute("PRAGMA user_version = 6")
+    finally:
+        database.close()
+
+    made_vault.vault = Vault.open(
+        made_vault.folder, keyring=DeviceKeyring(made_vault.keyring), clock=made_vault.clock
+    )
+    session = made_vault.sign_in()
+    database = session.context.database
+    assert migrations.current_version(database) == migrations.latest() >= 7
+    assert database.scalar("SELECT name FROM schema_migration WHERE version = 7") == "concern_queue_order"
+    assert database.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'concern_queue_order'") == 1
+    assert [c.id for c in session.concerns.queue(search="collect", include_closed=True)] == before
+    assert session.security.check().ok
