@@ -204,6 +204,10 @@ def main() -> None:
         sharing_result = sharing.bench_sharing(info, Path(temp) / "sharing")
         print("Measuring the annual review pack...", file=sys.stderr)
         review_result = review_pack.bench_review_pack(info)
+        print("Driving the window on the dataset (bench/ui_session.py)...", file=sys.stderr)
+        from bench import ui_session
+
+        window_result = ui_session.bench_ui_session(info)
     startup = bench_startup()
     version = sqlcipher3.connect(":memory:").execute("PRAGMA cipher_version").fetchone()[0]
     write_ratio = statistics.median(cipher_writes) / statistics.median(plain_writes)
@@ -255,6 +259,7 @@ def main() -> None:
         *records.report_lines(records_result),
         *sharing.report_lines(sharing_result),
         *review_pack.report_lines(review_result),
+        *ui_session.report_lines(window_result),
         *forms.report_lines(forms.bench_forms()),
         *report_lines(startup),
     ]
