@@ -118,6 +118,24 @@ def test_a_deleted_entry_is_named(made_vault: VaultUnderTest) -> None:
     assert "missing" in report.sentence
 
 
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_the_chain_is_read_in_pages_and_still_checked_across_their_edges(
+    made_vault: VaultUnderTest, monkeypatch: pytest.MonkeyPatch, page: int
+) -> None:
+    """Ten years of log is read a page at a time (memory); a page edge hides nothing."""
+    _fill(made_vault)
+    database = _database(made_vault)
+    total = int(database.scalar("SELECT count(*) FROM audit_log"))
+    monkeypatch.setattr(audit, "VERIFY_PAGE", page)
+    report = audit.verify(database)
+    assert report.ok and report.entries_checked == total
+    _drop_triggers(database)
+    with database.transaction() as tx:
+        tx.execute("DELETE FROM audit_log WHERE id = 3")
+    broken = audit.verify(database)
+    assert broken.first_broken == 4 and broken.entries_checked == 2
+
+
 def test_reordered_entries_are_named(made_vault: VaultUnderTest) -> None:
     _fill(made_vault)
     database = _database(made_vault)
