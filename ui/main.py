@@ -26,6 +26,7 @@ from app.data_folder import default_data_folder, vault_folder
 from app.errors import IntegrityError, NotEncrypted, SharewiseError, SlotFileError, VaultNotFound
 from app.vault.vault import NewVault, Vault
 from ui.errors import install_excepthook, sentence_for
+from ui.garbage import GarbageCollector
 from ui.shell import Shell
 
 if TYPE_CHECKING:
@@ -262,6 +263,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     app.setWindowIcon(program_icon())
     app.setQuitOnLastWindowClosed(True)
     install_excepthook()
+    collector = GarbageCollector(app)  # Qt objects are freed on the UI thread only
     program = Program(app, args, clock or SystemClock())
     if args.demo:
         program.start_demo()
@@ -271,6 +273,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         return app.exec()
     finally:
         program.clean_up()
+        collector.stop()
 
 
 if __name__ == "__main__":
