@@ -85,18 +85,33 @@ class HomeArea(Area):
         self.reminders.setVisible(shown)
 
     def opened(self) -> None:
-        me = self.session.me
-        previous = self.session.previous_sign_in_at
-        roles = ", ".join(sorted(r.label for r in me.roles))
-        lines = [
-            f"You are signed in to {self.session.settings.get(PROVIDER_NAME)} as {roles}.",
-            f"Last signed in: {local_time(previous)}." if previous else "This is your first sign-in.",
-            f"The screen locks after {self.session.settings.get(AUTO_LOCK_MINUTES)} minutes without "
-            "use, or at once with Ctrl+L. Anything half-typed is kept for you.",
-        ]
-        self.greeting.setText(f"Hello, {me.full_name}")
-        self.summary.setText("\n\n".join(lines))
+        """The greeting at once; the settings it quotes are read off the UI thread, because at
+        sign-in the navigation's badge counts hold the database for a moment."""
+        session = self.session
+        self.greeting.setText(f"Hello, {session.me.full_name}")
+
+        def read(_progress: operations.Progress) -> tuple[str, int]:
+            return session.settings.get(PROVIDER_NAME), session.settings.get(AUTO_LOCK_MINUTES)
+
+        operations.run(
+            self, read, label="Opening…", on_success=self._show_summary, on_progress=lambda _f: None
+        )
         self.load_reminders()
+
+    def _show_summary(self, found: tuple[str, int]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        provider, minutes = found
+        session = self.session
+        previous = session.previous_sign_in_at
+        roles = ", ".join(sorted(r.label for r in session.me.roles))
+        lines = [
+            f"You are signed in to {provider} as {roles}.",
+            f"Last signed in: {local_time(previous)}." if previous else "This is your first sign-in.",
+            f"The screen locks after {minutes} minutes without use, or at once with Ctrl+L. "
+            "Anything half-typed is kept for you.",
+        ]
+        self.summary.setText("\n\n".join(lines))
 
     def load_reminders(self) -> None:
         if not reminder_sources(self.session):
