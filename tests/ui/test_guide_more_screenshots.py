@@ -46,15 +46,22 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.clock import ManualClock
-from app.demo import create_demo_vault, demo_accounts
+from app.demo import demo_accounts
 from app.policy.permissions import Role
 from app.policy.sharing_path import Answer, Question
 from app.sharing import Channel, Direction, Intake, ShareStatus, Urgency
 from app.vault.device import DeviceKeyring
-from app.vault.vault import Vault
 from tests.conftest import MemoryKeyring
 from tests.ui.conftest import find, sign_in_through_window, top_level, wait_idle
-from tests.ui.test_guide_screenshots import NOW, SCREENSHOTS, WINDOW, names_no_child, open_area, save_window
+from tests.ui.test_guide_screenshots import (
+    NOW,
+    SCREENSHOTS,
+    WINDOW,
+    names_no_child,
+    open_area,
+    running_demo_shell,
+    save_window,
+)
 from ui import backups as backups_ui
 from ui import operations
 from ui import restore_dialog as restore_ui
@@ -161,26 +168,7 @@ def demo_shell(qapp: QApplication) -> Iterator[Shell]:
     """As in test_guide_screenshots.py: the demo made on NOW under a shell on its sign-in page,
     in a short temporary folder, as the paths it shows are in the pictures."""
     with tempfile.TemporaryDirectory(prefix="sharewise-") as temporary:
-        yield from _demo_shell(Path(temporary))
-
-
-def _demo_shell(where: Path) -> Iterator[Shell]:
-    made = create_demo_vault(where / "Sharewise", keyring=DeviceKeyring(None), clock=ManualClock(NOW))
-    clock = ManualClock(NOW + timedelta(minutes=5))
-    vault = Vault.open(made.folder, keyring=DeviceKeyring(None), clock=clock)
-    running = Shell(
-        vault, clock=clock, provider_name=made.provider.name, demo_accounts=made.accounts, watch_os=False
-    )
-    running.start()
-    running.window.resize(*WINDOW)
-    yield running
-    operations.abandon_all()
-    for widget in QApplication.topLevelWidgets():
-        if widget is not running.window and widget.isVisible():
-            widget.close()
-    running.idle.stop()
-    running.shut_down(wait=True)
-    running.window.close()
+        yield from running_demo_shell(Path(temporary) / "Sharewise")
 
 
 @pytest.fixture

@@ -95,9 +95,13 @@ def demo_shell(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> 
     """The demo vault made on NOW under a shell on its sign-in page, with the demo banner as
     ``sharewise --demo`` shows it, the window the size of the README's screenshots. One for the
     module: the demo is made once."""
-    made = create_demo_vault(
-        tmp_path_factory.mktemp("demo") / "vault", keyring=DeviceKeyring(None), clock=ManualClock(NOW)
-    )
+    yield from running_demo_shell(tmp_path_factory.mktemp("demo") / "vault")
+
+
+def running_demo_shell(folder: Path) -> Iterator[Shell]:
+    """The demo fixtures' body: the demo made on NOW in ``folder``, the shell on its sign-in page,
+    and at the end the close backup made, the vault released and the window closed."""
+    made = create_demo_vault(folder, keyring=DeviceKeyring(None), clock=ManualClock(NOW))
     clock = ManualClock(NOW + timedelta(minutes=5))
     vault = Vault.open(made.folder, keyring=DeviceKeyring(None), clock=clock)
     running = Shell(
