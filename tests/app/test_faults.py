@@ -43,6 +43,7 @@ from app.vault.files import VaultPaths
 from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
 from tests.app.fault_child import NEEDS, PASSWORD, USERNAME, child_details
+from tests.app.test_cli import run_cli
 from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -561,20 +562,6 @@ def held(tmp_path: Path) -> Iterator[tuple[Vaulted, Path]]:
         holder.stderr.close()
 
 
-def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=REPO,
-        env=child_env(tmp_path),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-        check=False,
-    )
-
-
 def vault_files(folder: Path) -> dict[str, str]:
     """Every vault file's SHA-256, except the lock and the sign-in counter."""
     return {
@@ -594,7 +581,7 @@ def test_the_command_line_refuses_a_vault_another_program_has_open(
     before = vault_files(vaulted.folder)
     key = vaulted.recovery_key.formatted()
     runs = {
-        "backup": cli(
+        "backup": run_cli(
             tmp_path,
             "backup",
             "--data-dir",
@@ -606,7 +593,7 @@ def test_the_command_line_refuses_a_vault_another_program_has_open(
             "--password-stdin",
             stdin=PASSWORD + "\n",
         ),
-        "restore": cli(
+        "restore": run_cli(
             tmp_path,
             "restore",
             "--data-dir",
@@ -618,7 +605,7 @@ def test_the_command_line_refuses_a_vault_another_program_has_open(
             "--password-stdin",
             stdin=key + "\n",
         ),
-        "restore by password": cli(
+        "restore by password": run_cli(
             tmp_path,
             "restore",
             "--data-dir",
@@ -631,7 +618,7 @@ def test_the_command_line_refuses_a_vault_another_program_has_open(
             "--password-stdin",
             stdin=PASSWORD + "\n",
         ),
-        "verify": cli(
+        "verify": run_cli(
             tmp_path,
             "verify",
             "--data-dir",
@@ -641,14 +628,14 @@ def test_the_command_line_refuses_a_vault_another_program_has_open(
             "--password-stdin",
             stdin=PASSWORD + "\n",
         ),
-        "restore-key-file": cli(tmp_path, "restore-key-file", "--data-dir", folder),
+        "restore-key-file": run_cli(tmp_path, "restore-key-file", "--data-dir", folder),
     }
     for command, run in runs.items():
         # backup and restore refuse (exit 1); verify and restore-key-file could not run at all (exit 2).
         expected = 2 if command in ("verify", "restore-key-file") else 1
-        assert run.returncode == expected, (command, run.returncode, run.stderr)
-        assert run.stdout == "", command
-        sentence = run.stderr.strip()
+        assert run.code == expected, (command, run.code, run.err)
+        assert run.out == "", command
+        sentence = run.err.strip()
         plain_sentence(sentence)
         assert "already open" in sentence and "try again" in sentence, (command, sentence)
     assert vault_files(vaulted.folder) == before  # nothing changed
@@ -675,15 +662,15 @@ def test_a_lost_key_file_with_a_damaged_kept_copy_is_recovered_from_the_last_bac
     database_before = digest(paths.database)
 
     # The kept copy cannot help: a sentence, exit 2, and nothing touched.
-    kept = cli(tmp_path, "restore-key-file", "--data-dir", str(vaulted.folder))
-    assert kept.returncode == 2 and kept.stdout == ""
-    plain_sentence(kept.stderr.strip())
-    assert "kept copy, which is missing or damaged too" in kept.stderr, kept.stderr
-    assert "restore --recovery-key" in kept.stderr  # not back to restore-key-file
+    kept = run_cli(tmp_path, "restore-key-file", "--data-dir", str(vaulted.folder))
+    assert kept.code == 2 and kept.out == ""
+    plain_sentence(kept.err.strip())
+    assert "kept copy, which is missing or damaged too" in kept.err, kept.err
+    assert "restore --recovery-key" in kept.err  # not back to restore-key-file
     assert digest(paths.database) == database_before and not paths.slots.exists()
 
     # The last backup, opened with the recovery key from the Recovery Sheet.
-    restored = cli(
+    restored = run_cli(
         tmp_path,
         "restore",
         "--data-dir",
@@ -695,10 +682,10 @@ def test_a_lost_key_file_with_a_damaged_kept_copy_is_recovered_from_the_last_bac
         "--password-stdin",
         stdin=vaulted.recovery_key.formatted() + "\n",
     )
-    assert restored.returncode == 0, restored.stderr
-    assert restored.stderr == "" and "Traceback" not in restored.stdout
-    assert "Restored the backup" in restored.stdout
-    assert "1 children" in restored.stdout or "1 child" in restored.stdout
+    assert restored.code == 0, restored.err
+    assert restored.err == "" and "Traceback" not in restored.out
+    assert "Restored the backup" in restored.out
+    assert "1 children" in restored.out or "1 child" in restored.out
     assert (vaulted.folder / "pre-restore").is_dir()  # the unreadable vault is kept, not destroyed
 
     found = full_check(vaulted.folder)  # the manager's own password opens it again on this PC
