@@ -510,16 +510,20 @@ class ConcernService:
         """For the badge on the navigation: numbers only, so not audit-logged."""
         self._ctx.require(Action.CONCERN_REVIEW)
         today = self._today().isoformat()
+        # Each part from an index (migration 0008): overdue is an open concern past its review
+        # date, or one that is not (no date, or a later one) with an open action past its due.
         row = self._ctx.database.one(
-            "SELECT sum(status = 'new') AS new, sum(status = 'new' AND urgent = 1) AS urgent, "
-            "sum(status <> 'closed' AND (review_date < :today OR EXISTS (SELECT 1 FROM concern_action a "
-            "WHERE a.concern_id = concern.id AND +a.done_at IS NULL AND +a.due_date < :today))) AS overdue "
-            "FROM concern WHERE status <> 'closed'",
+            "SELECT (SELECT count(*) FROM concern WHERE status = 'new') AS new, "
+            "(SELECT count(*) FROM concern WHERE status = 'new' AND urgent = 1) AS urgent, "
+            "(SELECT count(*) FROM concern WHERE status <> 'closed' AND review_date < :today) "
+            "+ (SELECT count(DISTINCT a.concern_id) FROM concern_action a "
+            "JOIN concern c ON c.id = a.concern_id WHERE a.done_at IS NULL AND a.due_date < :today "
+            "AND c.status <> 'closed' AND NOT coalesce(c.review_date < :today, 0)) AS overdue",
             {"today": today},
         )
-        if row is None:  # an aggregate always returns one row
+        if row is None:  # a SELECT of subqueries always returns one row
             return QueueCounts(0, 0, 0)
-        return QueueCounts(int(row["new"] or 0), int(row["urgent"] or 0), int(row["overdue"] or 0))
+        return QueueCounts(int(row["new"]), int(row["urgent"]), int(row["overdue"]))
 
     def _load(self, concern_id: int) -> Concern:
         db = self._ctx.database

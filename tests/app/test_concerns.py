@@ -172,6 +172,68 @@ def test_the_queue_puts_new_urgent_concerns_first_and_counts_them(
     assert [c.id for c in s.concerns.queue() if c.overdue(today)] == [reviewed.id]
 
 
+def test_the_badge_counts_agree_with_each_concern_s_own_overdue(
+    made_vault: VaultUnderTest, child: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """counts() adds up from indexes (migration 0008); every way of being overdue, or not, is here
+    and the totals must match what the queue's own summaries say."""
+    s = made_vault.session
+    me = s.me.id
+    today = made_vault.clock.now().date()
+    in_days = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
+
+    def logged(**changes: object) -> int:
+        return int(s.concerns.log(concern(made_vault, child, **changes)).id)
+
+    logged()  # new
+    logged(urgent=True)  # new and urgent
+    by_review = logged()
+    s.concerns.review(by_review, note="Seen.", review_date=in_days(2))
+    by_action = logged()
+    s.concerns.review(by_action, note="Seen.", review_date=in_days(10))
+    s.concerns.add_action(
+        by_action, description="Call the health visitor", assigned_to=me, due_date=in_days(2)
+    )
+    by_both = logged()
+    s.concerns.review(by_both, note="Seen.", review_date=in_days(2))
+    s.concerns.add_action(by_both, description="Call Łucja's mother", assigned_to=me, due_date=in_days(2))
+    done = logged()
+    finished = s.concerns.add_action(
+        done, description="Speak to Дмитрий's dad", assigned_to=me, due_date=in_days(2)
+    )
+    s.concerns.complete_action(finished.actions[0].id, note="Spoke to him.")
+    no_review_date = logged()
+    s.concerns.add_action(no_review_date, description="Ask the GP", assigned_to=me, due_date=in_days(2))
+    two_actions = logged()
+    for what in ("Ask the GP", "Ask the school nurse"):
+        s.concerns.add_action(two_actions, description=what, assigned_to=me, due_date=in_days(1))
+    closed = logged()
+    s.concerns.review(closed, note="Seen.", review_date=in_days(2))
+    s.concerns.close(closed, outcome="No further action.")
+    made_vault.clock.advance(5 * 86400)
+    later = made_vault.clock.now().date()
+
+    counts = s.concerns.counts()
+    listed = s.concerns.queue(include_closed=True)
+    assert len(listed) == 9
+    assert counts.new == sum(c.status is ConcernStatus.NEW for c in listed) == 2
+    assert counts.urgent == sum(c.status is ConcernStatus.NEW and c.urgent for c in listed) == 1
+    assert counts.overdue == sum(c.overdue(later) for c in listed) == 5
+
+    # From indexes only: no pass over the concern table (its pages hold every concern's text).
+    database = s.context.database
+    issued: list[tuple[str, Params]] = []
+    original = database.one
+    monkeypatch.setattr(
+        database, "one", lambda sql, params=(): issued.append((sql, params)) or original(sql, params)
+    )
+    assert s.concerns.counts() == counts
+    ((sql, params),) = issued
+    plan = [str(r[3]) for r in database.query(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert not any(step.startswith("SCAN") and "CONSTANT ROW" not in step for step in plan), plan
+    assert any("concern_review_due" in step for step in plan), plan
+
+
 def test_actions_are_tracked_and_a_concern_closes_only_with_an_outcome(
     made_vault: VaultUnderTest, child: int
 ) -> None:

@@ -100,7 +100,8 @@ def test_a_failed_migration_is_retried_whole_once_fixed(made_vault: VaultUnderTe
     version = migrations.current_version(database)
     with pytest.raises(sqlcipher3.Error):
         migrations.apply(
-            database, made_vault.clock,
+            database,
+            made_vault.clock,
             migrations=[*migrations.available(), Migration(version + 1, "fixed_later", BROKEN_SQL)],
         )
 
@@ -154,7 +155,7 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(
         check.close()
 
 
-def test_0007_gives_a_vault_from_the_previous_release_the_queue_order_index(
+def test_0007_and_0008_give_a_vault_from_an_earlier_release_the_queue_and_badge_indexes(
     made_vault: VaultUnderTest,
 ) -> None:
     s = made_vault.session
@@ -173,6 +174,7 @@ def test_0007_gives_a_vault_from_the_previous_release_the_queue_order_index(
     s.concerns.close(logged[2], outcome="Collected by her aunt.")
     before = [c.id for c in s.concerns.queue(search="collect", include_closed=True)]
     assert before == [logged[1], logged[3], logged[0], logged[2]]
+    counts_before = s.concerns.counts()
     # Back to version 6, as the previous release left it.
     paths = VaultPaths(made_vault.folder)
     data_key = made_vault.session.context.keys.data_key
@@ -182,6 +184,7 @@ def test_0007_gives_a_vault_from_the_previous_release_the_queue_order_index(
     try:
         with database.transaction() as tx:
             tx.execute("DROP INDEX concern_queue_order")
+            tx.execute("DROP INDEX concern_review_due")
             tx.execute("DELETE FROM schema_migration WHERE version >= 7")
             tx.execute("PRAGMA user_version = 6")
     finally:
@@ -192,8 +195,11 @@ def test_0007_gives_a_vault_from_the_previous_release_the_queue_order_index(
     )
     session = made_vault.sign_in()
     database = session.context.database
-    assert migrations.current_version(database) == migrations.latest() >= 7
+    assert migrations.current_version(database) == migrations.latest() >= 8
     assert database.scalar("SELECT name FROM schema_migration WHERE version = 7") == "concern_queue_order"
-    assert database.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'concern_queue_order'") == 1
+    assert database.scalar("SELECT name FROM schema_migration WHERE version = 8") == "concern_counts"
+    for index in ("concern_queue_order", "concern_review_due"):
+        assert database.scalar("SELECT count(*) FROM sqlite_master WHERE name = ?", (index,)) == 1
     assert [c.id for c in session.concerns.queue(search="collect", include_closed=True)] == before
+    assert session.concerns.counts() == counts_before
     assert session.security.check().ok
