@@ -283,6 +283,7 @@ def _child(info_path: Path, out_path: Path) -> None:
     shell = Shell(vault, clock=clock, watch_os=False)
     shell.start()
     pause(200)
+    state["last"] = time.perf_counter()  # the first tick's gap is from here, not from start-up
     watchdog.start()
     threading.Thread(target=sampler, name="stall-sampler", daemon=True).start()
     failure = ""
