@@ -18,10 +18,12 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 from app.clock import Clock, to_text
-from app.vault.database import Database
+
+if TYPE_CHECKING:
+    from app.vault.database import Database
 
 AuditEntryId = NewType("AuditEntryId", int)
 GENESIS = "0" * 64

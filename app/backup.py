@@ -39,7 +39,8 @@ from app.session_context import SessionContext
 from app.settings import BACKUP_FOLDER, SettingsService
 from app.usernames import normalise
 from app.vault import migrations
-from app.vault.database import PLAIN_SQLITE_HEADER, Database
+from app.vault.database import Database
+from app.vault.database_file import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring
 from app.vault.files import fsync_folder, storage_error
 from app.vault.sign_in_attempts import SignInAttempts

@@ -27,7 +27,7 @@ from app.restore import restore_backup
 from app.settings import ProviderProfile
 from app.staff import NewStaff
 from app.vault import slot_file
-from app.vault.database import read_salt
+from app.vault.database_file import read_salt
 from app.vault.file_lock import VaultFileLock
 from app.vault.files import VaultPaths, write_atomically
 from app.vault.vault import Vault

@@ -13,14 +13,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NewType
+from typing import TYPE_CHECKING, NewType
 
 from app import validation
 from app.audit import AuditAction
 from app.clock import to_text
 from app.errors import NotFound, ValidationError
-from app.session_context import SessionContext
-from app.vault.database import Database, Row
+
+if TYPE_CHECKING:
+    from app.session_context import SessionContext
+    from app.vault.database import Database, Row
 
 DraftId = NewType("DraftId", int)
 

@@ -63,6 +63,7 @@ from app.errors import (
 )
 from app.policy.permissions import Action
 from app.vault import restore_note, slot_file
+from app.vault.closing import wait_for_closes
 from app.vault.device import DeviceKeyring
 from app.vault.file_lock import VaultFileLock
 from app.vault.files import (
@@ -75,7 +76,7 @@ from app.vault.files import (
 )
 from app.vault.sign_in_attempts import SignInAttempts
 from app.vault.slot_file import SlotFile
-from app.vault.vault import Vault, restoring_database, restoring_slots, settle_restore
+from app.vault.vault import CLOSE_WAIT_SECONDS, Vault, restoring_database, restoring_slots, settle_restore
 
 PRE_RESTORE = "pre-restore"
 
@@ -370,4 +371,8 @@ def restore_in(
     a session would go on writing to the replaced database."""
     if vault.signed_in:
         raise VaultInUse("Sign out first: a backup can be restored only while nobody is signed in.")
+    if not wait_for_closes(timeout=CLOSE_WAIT_SECONDS):  # a lock or sign-out still closing the files
+        raise VaultInUse(
+            "Sharewise is still closing the records after the last sign-out. Try again in a minute."
+        )
     return _swap(vault.paths, Path(backup), proof, vault.device_keyring, vault.clock, confirm)

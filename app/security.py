@@ -19,7 +19,7 @@ from app.errors import IntegrityError, StorageError, VaultLocked, WrongPassword
 from app.policy.permissions import Action
 from app.session_context import SessionContext
 from app.vault import rekey as rekeying
-from app.vault.database import DAMAGED
+from app.vault.database_file import DAMAGED
 from app.vault.kdf import KdfParams
 from app.vault.key_store import BindingStatus
 from app.vault.recovery_key import RecoveryKey

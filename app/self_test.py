@@ -40,7 +40,7 @@ from app.session import Session
 from app.settings import ProviderProfile
 from app.staff import NewStaff
 from app.vault import kdf
-from app.vault.database import PLAIN_SQLITE_HEADER
+from app.vault.database_file import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring, KeyringState, choose_backend
 from app.vault.files import VaultPaths
 from app.vault.vault import Vault

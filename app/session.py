@@ -20,7 +20,6 @@ from app.audit import AuditAction
 from app.errors import ValidationError, WrongPassword
 from app.policy import permissions
 from app.policy.permissions import Action, Role
-from app.session_context import SessionContext
 from app.settings import PROVIDER_NAME
 from app.staff import Staff
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from app.drafts import DraftForm
     from app.retention import RetentionService
     from app.review_pack import ReviewPackService
+    from app.session_context import SessionContext
     from app.subject_access import SubjectAccessService
 
 
@@ -163,11 +163,20 @@ class Session:
         except Exception:
             return 0
 
-    def close(self, reason: CloseReason = CloseReason.SIGN_OUT, drafts: Sequence[DraftForm] = ()) -> int:
+    def close(
+        self,
+        reason: CloseReason = CloseReason.SIGN_OUT,
+        drafts: Sequence[DraftForm] = (),
+        *,
+        wait: bool = True,
+    ) -> int:
         """Sign out or lock, keeping ``drafts`` (unsaved forms) encrypted for this person.
 
         Safe to call twice; never raises (a lock must always succeed). Returns how many drafts
         were kept: if the disk refuses them, the lock still happens and the caller can say so.
+        The drafts and the audit entry are committed before this returns; with ``wait`` False
+        (the window) the connection itself then closes on a thread of its own
+        (``Database.close_in_background``), the session being closed to its callers already.
         """
         if not self.context.is_open:
             return 0
@@ -185,7 +194,7 @@ class Session:
         except Exception:  # noqa: S110 - nothing (a damaged or full disk) may stop a lock
             pass
         finally:
-            self.context.close()
+            self.context.close(wait=wait)
             if self._on_close is not None:
                 self._on_close(self)
         return kept

@@ -16,11 +16,11 @@ from app.clock import Clock
 from app.errors import PasswordChangeRequired, VaultLocked
 from app.policy import permissions
 from app.policy.permissions import Action, Role, Scope
-from app.vault.database import Database
-from app.vault.key_store import KeyStore
 
 if TYPE_CHECKING:
     from app.staff import Staff
+    from app.vault.database import Database
+    from app.vault.key_store import KeyStore
     from app.vault.sign_in_attempts import SignInAttempts
 
 SESSION_ENDED = "This session has ended (the screen was locked or you signed out). Sign in again."
@@ -103,7 +103,16 @@ class SessionContext:
         """After a rekey: the same session carries on with the new file and key."""
         self._database, self._keys = database, keys
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Drop the database and keys; nothing reaches them through this context afterwards.
+
+        With ``wait`` False the connection closes on a thread of its own (a lock must clear the
+        screen at once); the keys held here are dropped before this returns either way.
+        """
         database, self._database, self._keys = self._database, None, None
-        if database is not None:
+        if database is None:
+            return
+        if wait:
             database.close()
+        else:
+            database.close_in_background()

@@ -14,15 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from app import validation
 from app.audit import AuditAction
 from app.errors import ValidationError
 from app.policy.permissions import Action
 from app.policy.retention import DEFAULT_RULES, MAX_MONTHS, MIN_MONTHS, RecordKind, RetentionRule
-from app.session_context import SessionContext
-from app.vault.database import Database
+
+if TYPE_CHECKING:
+    from app.session_context import SessionContext
+    from app.vault.database import Database
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 from app import names, usernames, validation
 from app.audit import AuditAction
@@ -18,8 +18,10 @@ from app.clock import to_text
 from app.errors import NotFound, ValidationError
 from app.policy.passwords import check_new_password
 from app.policy.permissions import Action, Role
-from app.session_context import SessionContext
-from app.vault.database import Database
+
+if TYPE_CHECKING:
+    from app.session_context import SessionContext
+    from app.vault.database import Database
 
 StaffId = NewType("StaffId", int)
 

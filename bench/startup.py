@@ -95,6 +95,10 @@ NOT_AT_START = (
     "ui.backups",
     "importlib.metadata",
     "keyring.backends.SecretService",
+    "sqlcipher3",
+    "cryptography",
+    "app.session",
+    "app.vault.database",
 )
 
 # In a fresh child process: the keyring backend lookup the vault does at first use (DeviceKeyring.system,
@@ -391,9 +395,11 @@ def report_lines(results: StartupResults, *, machine: bool = False) -> list[str]
             + ", ".join(f"`{name}` {ms(seconds)}" for name, seconds in imports.slowest_modules)
             + ".",
             "",
-            "What the sign-in page does not need loads later: the session's services when the "
-            "Session is made (at sign-in, on the worker thread, which then also imports the "
-            "workspace, backups and account modules), the workspace's areas when first opened, "
+            "What the sign-in page does not need loads later: SQLCipher, cryptography (the key "
+            "slots' AES-GCM and Argon2id) and the session with its services at sign-in, on the "
+            "worker thread (opening the folder reads only the lock, key and attempts files; the "
+            "worker then also imports the workspace, backups and account modules), the "
+            "workspace's areas when first opened, "
             "the demo, restore, setup and ReportLab only where used, `importlib.metadata` only "
             "when the version is asked for. "
             + (

@@ -23,6 +23,7 @@ from app.policy.permissions import Role
 from app.session import Session
 from app.settings import ProviderProfile
 from app.staff import NewStaff
+from app.vault.closing import wait_for_closes
 from app.vault.device import DeviceKeyring
 from app.vault.recovery_key import RecoveryKey
 from app.vault.vault import Vault
@@ -109,6 +110,13 @@ def memory_keyring() -> MemoryKeyring:
     return MemoryKeyring()
 
 
+def vault_bytes(folder: Path) -> bytes:
+    """Every byte of the database and its WAL as they lie on disk, once a lock's or sign-out's
+    close (on a thread of its own) has finished copying the WAL in."""
+    assert wait_for_closes(timeout=30)
+    return b"".join(p.read_bytes() for p in sorted(Path(folder).glob("sharewise.db*")))
+
+
 @pytest.fixture
 def vault_folder(tmp_path: Path) -> Path:
     return tmp_path / "vault"
@@ -132,4 +140,3 @@ def made_vault(
     )
     yield under_test
     under_test.vault.close()
-

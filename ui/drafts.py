@@ -8,10 +8,12 @@ core stores them encrypted, and they are offered back when the same person signs
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.drafts import DraftForm
+if TYPE_CHECKING:
+    from app.drafts import DraftForm
 
 
 class KeepsDraft:

@@ -38,10 +38,10 @@ class IdleMonitor(QObject):
     warning_over = Signal()  # someone moved or typed: hide the countdown
     idle = Signal()  # the limit passed: lock now
 
-    def __init__(self, clock: Clock, minutes: int, parent: QObject | None = None) -> None:
+    def __init__(self, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._clock = clock
-        self._limit = float(minutes * 60)
+        self._limit = 0.0  # set by start(): the setting is read at sign-in
         self._last: datetime = clock.now()
         self._warned = False
         self._active = False
@@ -56,8 +56,10 @@ class IdleMonitor(QObject):
     def set_minutes(self, minutes: int) -> None:
         self._limit = float(minutes * 60)
 
-    def start(self) -> None:
-        """Begin watching (after sign-in): the idle time starts from now."""
+    def start(self, minutes: int) -> None:
+        """Begin watching (after sign-in), locking after ``minutes`` (the setting); the idle
+        time starts from now."""
+        self.set_minutes(minutes)
         self._last = self._clock.now()
         self._warned = False
         if not self._active:

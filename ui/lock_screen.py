@@ -6,13 +6,17 @@ It holds nothing from the session that ended, only the locked person's username 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.session import Session
 from app.vault.vault import Vault
 from ui.form_parts import heading, message_label, password_field
 from ui.password_gate import PasswordGate
+
+if TYPE_CHECKING:
+    from app.session import Session
 
 
 class LockScreen(QWidget):

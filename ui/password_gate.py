@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.errors import AccountLocked, WrongPassword
-from app.session import Session
 from ui import operations
+
+if TYPE_CHECKING:
+    from app.session import Session
 
 
 def wait_words(seconds: int) -> str:

@@ -25,8 +25,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 
 from app.clock import Clock
-from app.session import CloseReason, Session
-from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME
 from app.vault.vault import Vault
 from ui import drafts, operations
 from ui.clipboard import ClipboardGuard
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
     from app.demo import DemoAccount
     from app.drafts import Draft, DraftForm
     from app.restore import RestoreResult
+    from app.session import Session
     from app.vault.recovery_key import RecoveryKey
     from ui.backups import ClosingBackup
     from ui.restore_dialog import RestoreDialog
@@ -79,7 +78,7 @@ class Shell(QObject):
         self.window.sign_out_requested.connect(self.sign_out)
         self.window.change_password_requested.connect(self.change_password)
         self.window.closing.connect(self.shut_down)
-        self.idle = IdleMonitor(clock, AUTO_LOCK_MINUTES.default, self)
+        self.idle = IdleMonitor(clock, self)
         self.idle.warning.connect(self.window.show_idle_warning)
         self.idle.warning_over.connect(self.window.hide_idle_warning)
         self.idle.idle.connect(lambda: self.lock("idle"))
@@ -116,10 +115,12 @@ class Shell(QObject):
         self.window.show_page(page, "Sign in")
 
     def signed_in(self, session: Session) -> None:
+        from app.settings import AUTO_LOCK_MINUTES, PROVIDER_NAME  # loaded with the session already
+
         self.session = session
         self.locked_as = None
         self.window.set_signed_in(True)
-        self.idle.set_minutes(session.settings.get(AUTO_LOCK_MINUTES))
+        minutes = session.settings.get(AUTO_LOCK_MINUTES)
         self.provider_name = session.settings.get(PROVIDER_NAME)
         if session.must_change_password:
             from ui.account import ChangePasswordDialog
@@ -131,7 +132,7 @@ class Shell(QObject):
             dialog.open()
         else:
             self._confirm_policy(session)
-        self.idle.start()
+        self.idle.start(minutes)
         self.daily_backup_timer.start()
 
     def _confirm_policy(self, session: Session) -> None:
@@ -253,6 +254,8 @@ class Shell(QObject):
 
     def lock(self, reason: str = "on demand") -> None:
         """The clear-screen lock. Never asks, never waits, never fails."""
+        from app.session import CloseReason
+
         session = self.session
         if session is None:
             return
@@ -265,9 +268,13 @@ class Shell(QObject):
         screen.unlocked.connect(self.signed_in)
         screen.switch_user.connect(self.show_sign_in)
         self.window.show_page(screen, "Locked")
-        session.close(CloseReason.LOCK, drafts=kept)
+        # The drafts and the audit entry are written now; the connection closes on a thread of
+        # its own, so the lock screen is drawn without waiting for the WAL to be copied in.
+        session.close(CloseReason.LOCK, drafts=kept, wait=False)
 
     def sign_out(self) -> None:
+        from app.session import CloseReason
+
         session = self.session
         if session is None:
             return
@@ -278,7 +285,7 @@ class Shell(QObject):
         session.keep_drafts(kept)  # now: whatever happens to the backup, the drafts are safe
 
         def closed(failure: str | None) -> None:
-            session.close(CloseReason.SIGN_OUT)
+            session.close(CloseReason.SIGN_OUT, wait=False)
             if failure is not None:
                 show_failure(self.window, failure)
 
@@ -330,6 +337,7 @@ class Shell(QObject):
         """
         closing = self.closing_backup
         if closing is not None:
+            from app.session import CloseReason
             from ui.backups import CLOSE_WAIT_SECONDS
 
             if not wait:
@@ -341,6 +349,7 @@ class Shell(QObject):
             self.window.close_held = False
         session = self.session
         if session is not None and session.is_open and not wait:
+            from app.session import CloseReason
             from ui.backups import ClosingBackup, closing_page, show_closing_failure
 
             kept = self._clear_screen()
@@ -364,6 +373,7 @@ class Shell(QObject):
             return
         self.os_watcher.stop()
         if session is not None:  # the clean-up's fallback, with no event loop to wait in
+            from app.session import CloseReason
             from ui.backups import back_up_before_closing
 
             kept = self._clear_screen()

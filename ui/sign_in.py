@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RecoveryKeyInvalid, ValidationError
-from app.session import Session
 from app.vault.vault import Vault
 from ui import operations
 from ui.form_parts import PASSWORDS_DIFFER, heading, message_label, ok_cancel, password_field
@@ -28,6 +27,7 @@ from ui.password_gate import PasswordGate
 
 if TYPE_CHECKING:
     from app.demo import DemoAccount  # the demo's data loads only with --demo
+    from app.session import Session
     from app.vault.recovery_key import RecoveryKey
 
 FORGOTTEN = (

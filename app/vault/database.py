@@ -23,20 +23,14 @@ from typing import Any
 import sqlcipher3
 
 from app.errors import IntegrityError, NotEncrypted, StorageError, VaultInUse
+from app.vault import closing
+from app.vault.database_file import DAMAGED, read_salt
 from app.vault.files import storage_error
 
-PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
-SALT_BYTES = 16
 CACHE_KIB = 64 * 1024
 
 Row = Any  # sqlcipher3.Row: index by column name or position
 Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
-
-DAMAGED = (
-    "The database file is damaged: a check of its encrypted pages failed. Sharewise has not "
-    "changed it. Restore the vault from the most recent backup, and keep the damaged file for "
-    "IT support."
-)
 
 
 def _translate(exc: BaseException) -> BaseException:
@@ -63,20 +57,6 @@ def _translate(exc: BaseException) -> BaseException:
     ):
         return IntegrityError(DAMAGED)
     return exc
-
-
-def read_salt(path: Path) -> str:
-    """The SQLCipher salt (the file's first 16 bytes, stored in clear) as hex."""
-    with path.open("rb") as handle:
-        head = handle.read(SALT_BYTES)
-    if len(head) < SALT_BYTES:
-        raise IntegrityError(DAMAGED)
-    if head == PLAIN_SQLITE_HEADER:
-        raise NotEncrypted(
-            "The database file is an ordinary, unencrypted SQLite file, not a Sharewise vault. "
-            "Sharewise will not use it."
-        )
-    return head.hex()
 
 
 class Database:
@@ -311,9 +291,29 @@ class Database:
     def closed(self) -> bool:
         return self._closed
 
+    def close_in_background(self) -> None:
+        """Close on a thread of its own, so a lock or sign-out clears the screen at once.
+
+        The caller drops every reference it had first (the session is already closed to its
+        users); copying the WAL in can take tens of milliseconds, more on a slow disk, and waits
+        for a statement a worker is still running. ``closing.wait_for_closes`` waits for it:
+        before the program exits and before a restore replaces the files.
+        """
+        closing.close_in_background(self.close)
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            try:
+                # The two costly parts of closing, done first as statements, which run with the
+                # GIL released: copying the WAL into the database and freeing the page cache
+                # (up to CACHE_KIB, every page wiped by SQLCipher). ``close()`` itself keeps the
+                # GIL throughout, so left to it they froze the window for 50 ms and more at every
+                # lock, whichever thread closed. Either may find nothing to do; close() finishes.
+                self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                self._connection.execute("PRAGMA shrink_memory").fetchall()
+            except sqlcipher3.Error:
+                pass  # busy or failed: close() checkpoints what it can, as it always did
             try:
                 self._connection.close()
             except sqlcipher3.Error:

@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 TEST_SWITCH = "SHAREWISE_TEST_CHEAP_KDF"
 FLOOR_MEMORY_KIB = 64 * 1024
 FLOOR_ITERATIONS = 3
@@ -80,6 +78,10 @@ def floor() -> KdfParams:
 
 def derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
     """Argon2id(secret, salt) -> 32 bytes. Slow on purpose: run it off the UI thread."""
+    # Imported here, on the thread that derives: the sign-in page reads the key file's
+    # parameters without loading cryptography, so the window starts sooner.
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     kdf = Argon2id(
         salt=salt,
         length=KEY_BYTES,

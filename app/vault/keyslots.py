@@ -19,15 +19,13 @@ import os
 import secrets
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, Literal
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.vault import kdf
 from app.vault.kdf import KdfParams
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 SlotKind = Literal["staff", "recovery"]
 NONCE_BYTES = 12
@@ -123,7 +121,24 @@ def _aad(vault_id: str, slot: Slot, layer: str) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def _aes_gcm(key: bytes) -> AESGCM:
+    """cryptography loads on the sign-in's worker thread, at the first slot opened or made: the
+    sign-in page reads the key file (``Slot``) without it, and the window starts sooner."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def _invalid_tag() -> type[Exception]:
+    from cryptography.exceptions import InvalidTag
+
+    return InvalidTag
+
+
 def _device_key(device_secret: bytes, vault_id: str, slot_id: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     info = f"sharewise/device-layer/v1|{vault_id}|{slot_id}".encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(device_secret)
 
@@ -158,7 +173,7 @@ def make_slot(
         ciphertext=b"",
     )
     wrapping_key = kdf.derive(secret, salt, params)
-    ciphertext = AESGCM(wrapping_key).encrypt(slot.nonce, data_key, _aad(vault_id, slot, "inner"))
+    ciphertext = _aes_gcm(wrapping_key).encrypt(slot.nonce, data_key, _aad(vault_id, slot, "inner"))
     return replace(slot, ciphertext=ciphertext)
 
 
@@ -169,7 +184,7 @@ def bind(slot: Slot, *, vault_id: str, device_secret: bytes) -> Slot:
     outer_nonce = os.urandom(NONCE_BYTES)
     key = _device_key(device_secret, vault_id, slot.slot_id)
     inner = slot.nonce + slot.ciphertext
-    outer = AESGCM(key).encrypt(outer_nonce, inner, _aad(vault_id, slot, "device"))
+    outer = _aes_gcm(key).encrypt(outer_nonce, inner, _aad(vault_id, slot, "device"))
     return replace(slot, bound=True, nonce=outer_nonce, ciphertext=outer)
 
 
@@ -181,8 +196,8 @@ def unbind(slot: Slot, *, vault_id: str, device_secret: bytes | None) -> Slot:
         raise SlotOpenFailed("no device secret")
     key = _device_key(device_secret, vault_id, slot.slot_id)
     try:
-        inner = AESGCM(key).decrypt(slot.nonce, slot.ciphertext, _aad(vault_id, slot, "device"))
-    except InvalidTag as exc:
+        inner = _aes_gcm(key).decrypt(slot.nonce, slot.ciphertext, _aad(vault_id, slot, "device"))
+    except _invalid_tag() as exc:
         raise SlotOpenFailed("device layer") from exc
     return replace(slot, bound=False, nonce=inner[:NONCE_BYTES], ciphertext=inner[NONCE_BYTES:])
 
@@ -192,8 +207,10 @@ def open_slot(slot: Slot, *, vault_id: str, secret: bytes, device_secret: bytes 
     inner = unbind(slot, vault_id=vault_id, device_secret=device_secret)
     wrapping_key = kdf.derive(secret, inner.salt, inner.kdf)
     try:
-        data_key = AESGCM(wrapping_key).decrypt(inner.nonce, inner.ciphertext, _aad(vault_id, inner, "inner"))
-    except InvalidTag as exc:
+        data_key = _aes_gcm(wrapping_key).decrypt(
+            inner.nonce, inner.ciphertext, _aad(vault_id, inner, "inner")
+        )
+    except _invalid_tag() as exc:
         raise SlotOpenFailed("secret") from exc
     if len(data_key) != DATA_KEY_BYTES:
         raise SlotOpenFailed("wrong key length")

@@ -24,7 +24,8 @@ from app.clock import Clock
 from app.errors import StorageError
 from app.staff import Staff, load_all, one_time_password
 from app.vault import keyslots, migrations, slot_file
-from app.vault.database import Database, read_salt
+from app.vault.database import Database
+from app.vault.database_file import read_salt
 from app.vault.device import DeviceKeyring
 from app.vault.files import (
     VaultPaths,

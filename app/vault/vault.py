@@ -18,9 +18,9 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from app import audit, settings, staff, usernames
-from app.audit import AuditAction
+from app import usernames
 from app.clock import Clock, SystemClock, to_text
 from app.errors import (
     DeviceKeyMissing,
@@ -35,14 +35,10 @@ from app.errors import (
     VaultNotFound,
     WrongPassword,
 )
-from app.policy.passwords import check_new_password
 from app.policy.permissions import Role
-from app.session import Session
-from app.session_context import SessionContext
-from app.settings import ProviderProfile
-from app.staff import NewStaff, Staff
-from app.vault import kdf, keyslots, migrations, recovery_key, restore_note, slot_file
-from app.vault.database import Database, read_salt
+from app.vault import kdf, keyslots, recovery_key, restore_note, slot_file
+from app.vault.closing import wait_for_closes
+from app.vault.database_file import read_salt
 from app.vault.device import DeviceKeyring
 from app.vault.file_lock import VaultFileLock
 from app.vault.files import (
@@ -54,12 +50,23 @@ from app.vault.files import (
     write_atomically,
 )
 from app.vault.kdf import KdfParams
-from app.vault.key_store import BindingStatus, KeyStore
 from app.vault.keyslots import Slot
 from app.vault.recovery_key import RecoveryKey
 from app.vault.sign_in_attempts import SignInAttempts, wait_sentence
 from app.vault.slot_file import SlotFile
 
+if TYPE_CHECKING:
+    # What a sign-in needs (SQLCipher, the session and its services) is imported in the methods
+    # that sign in, create or inspect, on their worker thread: opening the folder for the
+    # sign-in page reads only the lock, key and attempts files, and the window starts sooner.
+    from app import settings
+    from app.session import Session
+    from app.settings import ProviderProfile
+    from app.staff import NewStaff, Staff
+    from app.vault.database import Database
+    from app.vault.key_store import BindingStatus, KeyStore
+
+CLOSE_WAIT_SECONDS = 60.0  # a connection closing off the UI thread: the WAL copied in, then closed
 WRONG = "The username or password is not right. Check Caps Lock and try again."
 MISMATCHED = (
     "The key file and the database in this folder do not belong together: the database is "
@@ -226,6 +233,9 @@ class Vault:
         demo: bool = False,
     ) -> NewVault:
         """Set up a vault with its first manager. Slow (Argon2id twice): not on the UI thread."""
+        from app import settings, staff
+        from app.policy.passwords import check_new_password
+
         clock = clock or SystemClock()
         device = keyring or DeviceKeyring.system()
         paths = VaultPaths(Path(folder))
@@ -274,6 +284,12 @@ class Vault:
         password: str,
         demo: bool,
     ) -> RecoveryKey:
+        from app import audit, settings, staff
+        from app.audit import AuditAction
+        from app.vault import migrations
+        from app.vault.database import Database
+        from app.vault.key_store import KeyStore
+
         creating = paths.database_being_created
         data_key = keyslots.new_data_key()
         vault_id = str(uuid.uuid4())
@@ -354,6 +370,8 @@ class Vault:
         ``unlocking`` marks the sign-in that ends a screen lock, so the audit log shows the
         lock and unlock as a pair.
         """
+        from app import staff
+
         self._require_open()
         self._close_current_session()
         slots = slot_file.load(self._paths)
@@ -393,6 +411,9 @@ class Vault:
     def _bind_after_sign_in(self, session: Session, keys: KeyStore, slot: Slot, person: Staff) -> None:
         """Add the device layer to an unbound slot. Opportunistic: a keyring or disk problem
         leaves the slot unbound (the security status says so) and never fails the sign-in."""
+        from app import audit
+        from app.audit import AuditAction
+
         try:
             if keys.bind_slot_if_possible(slot):
                 with session.context.transaction() as tx:
@@ -409,6 +430,10 @@ class Vault:
 
     def _unlock(self, slots: SlotFile, data_key: bytes, db_salt: str) -> tuple[Database, KeyStore]:
         """Open the database with a key a slot gave us; refuse newer versions; migrate."""
+        from app.vault import migrations
+        from app.vault.database import Database
+        from app.vault.key_store import KeyStore
+
         self._tidy(self._paths)  # a rekey that failed in this process may have left its copy
         database = Database.open(self._paths.database, data_key)
         try:
@@ -455,6 +480,11 @@ class Vault:
         recovered: bool = False,
         unlocking: bool = False,
     ) -> Session:
+        from app import audit
+        from app.audit import AuditAction
+        from app.session import Session
+        from app.session_context import SessionContext
+
         failures = self._attempts.failures(tag)
         pending = self._attempts.pending()
         tag_owner = {s.user_tag: s.staff_id for s in slots.slots if s.kind == "staff"}
@@ -511,6 +541,9 @@ class Vault:
         The recovery key is then replaced (the old one stops working) and the new one returned,
         to be printed on a new Recovery Sheet.
         """
+        from app import audit, settings, staff
+        from app.audit import AuditAction
+
         self._require_open()
         self._close_current_session()
         key = recovery_key.parse(typed_key)
@@ -603,6 +636,10 @@ class Vault:
         at the sign-in window: in ``attempts`` (the live vault's counter, when this folder is
         a backup's throwaway copy) or else this folder's own.
         """
+        from app import staff
+        from app.vault import migrations
+        from app.vault.database import Database
+
         counter = attempts or self._attempts
         self._require_open()
         slots = slot_file.load(self._paths)
@@ -652,6 +689,8 @@ class Vault:
         return database
 
     def _recovering_manager(self, database: Database, username: str) -> Staff:
+        from app import staff
+
         name = usernames.normalise(username)
         row = database.one("SELECT id FROM staff WHERE username = ? AND active = 1", (name,))
         person = staff.load(database, int(row["id"])) if row else None
@@ -666,6 +705,8 @@ class Vault:
     # --- status and closing ----------------------------------------------------------------------
 
     def info(self) -> VaultInfo:
+        from app.vault.key_store import BindingStatus
+
         self._require_open()
         slots = slot_file.load(self._paths)
         db_salt = read_salt(self._paths.database)
@@ -713,6 +754,7 @@ class Vault:
 
     def close(self) -> None:
         self._close_current_session()
+        wait_for_closes(timeout=CLOSE_WAIT_SECONDS)  # a lock's close still copying the WAL in
         self._lock.release()
 
     def __enter__(self) -> Vault:

@@ -45,7 +45,7 @@ from app.session import Session
 from app.settings import BACKUP_FOLDER
 from app.staff import NewStaff
 from app.vault import recovery_key
-from app.vault.database import PLAIN_SQLITE_HEADER
+from app.vault.database_file import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring
 from app.vault.files import VaultPaths
 from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, PROVIDER, VaultUnderTest

@@ -18,7 +18,7 @@ import pytest
 
 from app.backup import check_backup, read_backup
 from app.demo import demo_accounts
-from app.vault.database import DAMAGED
+from app.vault.database_file import DAMAGED
 from app.vault.device import DeviceKeyring
 from app.vault.recovery_key import parse as parse_recovery_key
 from app.vault.vault import WRONG, Vault

@@ -15,8 +15,10 @@ from app.drafts import MAX_FIELD_CHARS, DraftForm
 from app.errors import NotFound, PermissionDenied, VaultLocked
 from app.policy.permissions import Role
 from app.session import CloseReason
+from app.settings import PROVIDER_NAME
 from app.vault import kdf
-from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
+from app.vault.closing import wait_for_closes
+from tests.conftest import MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest, vault_bytes
 
 SENTINEL = "Nguyễn Thị Sentinel-Draft"
 
@@ -31,7 +33,7 @@ def test_lock_keeps_drafts_encrypted_and_offers_them_back(made_vault: VaultUnder
     assert kept == 1
     with pytest.raises(VaultLocked):
         made_vault.session.drafts.mine()
-    raw = b"".join(p.read_bytes() for p in Path(made_vault.folder).glob("sharewise.db*"))
+    raw = vault_bytes(made_vault.folder)
     assert SENTINEL.encode() not in raw
 
     session = made_vault.vault.sign_in(MANAGER_USERNAME, MANAGER_PASSWORD, unlocking=True)
@@ -159,3 +161,55 @@ def test_drafts_kept_before_sign_out_survive_whatever_closes_the_session(made_va
     assert not session.is_open
     assert [d.fields["full_name"] for d in again.drafts.mine()] == [SENTINEL]
     assert session.keep_drafts([form]) == 0  # closed: nothing written, nothing raised
+
+
+def test_a_lock_closed_off_the_ui_thread_is_closed_to_its_callers_at_once(made_vault: VaultUnderTest) -> None:
+    """The window's lock: the drafts and the audit entry are committed and the session refuses
+    every call before close() returns; the connection then closes on its own thread, copying
+    the WAL into the database, and a sign-in straight after is not held up by it."""
+    session = made_vault.session
+    database = session.context.database
+    for number in range(20):  # something in the WAL for the close to copy in
+        session.settings.update({PROVIDER_NAME: f"Meadowbank Pre-school {number}"})
+    form = DraftForm("staff.add", "Add a staff member", {"full_name": SENTINEL, "job_title": ""})
+    assert session.close(CloseReason.LOCK, drafts=[form], wait=False) == 1
+    assert not session.is_open
+    with pytest.raises(VaultLocked):
+        session.drafts.mine()
+    again = made_vault.sign_in()  # may overlap the close: a second connection, as WAL allows
+    assert [d.fields["full_name"] for d in again.drafts.mine()] == [SENTINEL]
+    assert AuditAction.SESSION_LOCKED in _actions(made_vault)
+    assert wait_for_closes(timeout=30)
+    assert database.closed
+
+
+def test_closing_copies_the_wal_in_even_with_another_connection_open(made_vault: VaultUnderTest) -> None:
+    """The close copies the WAL in as a statement (which lets other threads run) rather than
+    leave it to the connection's close(), which holds the GIL and skips it anyway while another
+    connection (here a read-only one, as a backup check opens) has the file open."""
+    session = made_vault.session
+    other = made_vault.vault.inspect(recovery_key_text=made_vault.recovery_key.formatted())
+    try:
+        for number in range(20):
+            session.settings.update({PROVIDER_NAME: f"Łucja's Pre-school {number}"})
+        wal = Path(made_vault.folder) / "sharewise.db-wal"
+        assert wal.stat().st_size > 0
+        session.close()
+        assert wal.stat().st_size == 0
+        assert other.scalar("SELECT value FROM setting WHERE key = ?", (PROVIDER_NAME.key,)) == (
+            '"Łucja\'s Pre-school 19"'
+        )
+    finally:
+        other.close()
+
+
+def test_waiting_for_closes_reports_one_still_held_up(made_vault: VaultUnderTest) -> None:
+    """A close waits for the statement a worker is running (the database's lock); the wait gives
+    up at its timeout and says so, and a restore refuses rather than swap files under it."""
+    database = made_vault.session.context.database
+    with database._lock:  # as a worker thread mid-statement holds it
+        made_vault.session.close(wait=False)
+        assert not wait_for_closes(timeout=0.05)
+        assert not database.closed
+    assert wait_for_closes(timeout=30)
+    assert database.closed

@@ -42,12 +42,25 @@ LATER = (
 )
 
 
-def loaded_after(statement: str) -> list[str]:
-    """The modules of LATER (or below them) that ``statement`` loads in a fresh interpreter."""
+# Loaded by the sign-in itself, on its worker thread: SQLCipher, the key slots' cryptography
+# and the session. Opening the folder for the sign-in page reads only small files.
+AT_SIGN_IN = (
+    "sqlcipher3",
+    "cryptography",
+    "app.session",
+    "app.session_context",
+    "app.vault.database",
+    "app.vault.key_store",
+    "app.vault.migrations",
+)
+
+
+def loaded_after(statement: str, later: tuple[str, ...] = LATER) -> list[str]:
+    """The modules of ``later`` (or below them) that ``statement`` loads in a fresh interpreter."""
     probe = (
         "import json, sys\n"
         f"{statement}\n"
-        f"later = {LATER!r}\n"
+        f"later = {later!r}\n"
         "print(json.dumps(sorted(m for m in sys.modules if any(m == l or m.startswith(l + '.') "
         "for l in later))))\n"
     )
@@ -60,6 +73,24 @@ def loaded_after(statement: str) -> list[str]:
 
 def test_the_vault_and_the_session_modules_load_no_service() -> None:
     assert loaded_after("import app.vault.vault, app.session") == []
+
+
+def test_opening_a_vault_loads_neither_sqlcipher_nor_cryptography_nor_the_session(
+    made_vault: VaultUnderTest,
+) -> None:
+    key = made_vault.recovery_key.formatted()
+    made_vault.session.close()
+    made_vault.vault.close()
+    opened = (
+        "from pathlib import Path\n"
+        "from app.vault.device import DeviceKeyring\n"
+        "from app.vault.vault import Vault\n"
+        f"vault = Vault.open(Path({str(made_vault.folder)!r}), keyring=DeviceKeyring(None))\n"
+    )
+    assert loaded_after(opened, AT_SIGN_IN) == []
+    # The same probe sees them once the vault's database is opened with a key.
+    unlocked = loaded_after(opened + f"vault.inspect(recovery_key_text={key!r}).close()\n", AT_SIGN_IN)
+    assert {"sqlcipher3", "cryptography", "app.vault.database"} <= set(unlocked)
 
 
 def test_the_probe_sees_a_service_when_one_is_loaded() -> None:

@@ -500,6 +500,27 @@ def test_restore_in_is_refused_while_someone_is_signed_in(made_vault: VaultUnder
     assert snapshot(made_vault.folder) == before
 
 
+def test_restore_in_is_refused_while_the_last_session_is_still_closing(
+    made_vault: VaultUnderTest, usb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock or sign-out closes its connection on a thread of its own; a restore straight after
+    waits for it, and refuses rather than swap the files under a connection that is still open."""
+    add_child(made_vault.session, KEPT)
+    backup = made_vault.session.backups.make(usb).path
+    database = made_vault.session.context.database
+    monkeypatch.setattr("app.restore.CLOSE_WAIT_SECONDS", 0.05)
+    with database._lock:  # as a worker's statement holds it: the close cannot finish
+        made_vault.session.close(wait=False)
+        before = snapshot(made_vault.folder)
+        with pytest.raises(VaultInUse) as refused:
+            restore_in(made_vault.vault, backup, Proof(recovery_key=made_vault.recovery_key.formatted()))
+        assert "still closing" in refused.value.sentence
+        assert snapshot(made_vault.folder) == before
+    monkeypatch.setattr("app.restore.CLOSE_WAIT_SECONDS", 30.0)
+    result = restore_in(made_vault.vault, backup, Proof(recovery_key=made_vault.recovery_key.formatted()))
+    assert result.children == 1 and database.closed
+
+
 def test_wrong_passwords_in_the_window_s_check_count_at_the_sign_in_window_of_the_same_program(
     made_vault: VaultUnderTest, backed_up: Path
 ) -> None:

@@ -22,7 +22,8 @@ from app.errors import IntegrityError
 from app.policy.permissions import Role
 from app.settings import ProviderProfile
 from app.staff import NewStaff
-from app.vault.database import PLAIN_SQLITE_HEADER, Database
+from app.vault.database import Database
+from app.vault.database_file import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring
 from app.vault.files import VaultPaths
 from app.vault.vault import Vault
@@ -123,9 +124,7 @@ def _write_sentinels(under_test: VaultUnderTest) -> None:
     # Everything from here on is written while this session stays open, so it is in the WAL.
     session.staff.change(person_id, job_title=PASSWORD_PERSON[2])
     for username, full_name, job_title in PEOPLE:
-        session.staff.add(
-            NewStaff(username, full_name, frozenset({Role.KEY_WORKER}), job_title=job_title)
-        )
+        session.staff.add(NewStaff(username, full_name, frozenset({Role.KEY_WORKER}), job_title=job_title))
     session.settings.update(
         {
             settings.PROVIDER_ADDRESS: "\n".join(ADDRESS_LINES),

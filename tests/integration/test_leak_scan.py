@@ -48,7 +48,7 @@ from app.sharing import (
     OutcomeDraft,
 )
 from app.subject_access import NewRequest
-from app.vault.database import PLAIN_SQLITE_HEADER
+from app.vault.database_file import PLAIN_SQLITE_HEADER
 from app.vault.device import DeviceKeyring
 from app.vault.files import VaultPaths
 from tests.app import sqlcipher_pages

@@ -38,7 +38,7 @@ from app.concerns import ConcernId, ConcernStatus, NewConcern, QueueCounts
 from app.drafts import Draft, DraftId
 from app.policy.permissions import Role
 from app.session import Session
-from tests.conftest import MANAGER_PASSWORD, VaultUnderTest
+from tests.conftest import MANAGER_PASSWORD, VaultUnderTest, vault_bytes
 from tests.ui.conftest import find, sign_in_through_window, top_level, wait_idle
 from ui import operations
 from ui.areas.concerns import OVERDUE, URGENT, ConcernsArea
@@ -636,7 +636,7 @@ def test_the_lock_keeps_a_half_typed_outcome_and_unlocking_brings_it_back(
     assert top_level("closeConcernDialog") is None and top_level("concernDialog") is None
     texts = every_text(QApplication.allWidgets())
     assert not [t for t in texts if OUTCOME in t or "Okafor" in t]  # the child; Zoë Adams is the DSL
-    raw = b"".join(p.read_bytes() for p in made_vault.folder.glob("sharewise.db*"))
+    raw = vault_bytes(made_vault.folder)
     assert OUTCOME.encode() not in raw  # the draft is kept encrypted
 
     page = shell.window.current_page()

@@ -15,13 +15,14 @@ from app.policy.permissions import Role
 from app.staff import NewStaff
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
-from tests.app.test_lazy_imports import LATER
+from tests.app.test_lazy_imports import AT_SIGN_IN, LATER
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, MANAGER_USERNAME, PROVIDER, MemoryKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
 
 NOT_FOR_SIGN_IN = (
     *LATER,
+    *AT_SIGN_IN,
     "ui.workspace",
     "ui.areas",
     "ui.sharing_wizard",

@@ -58,7 +58,7 @@ from app.sharing import (
     ShareStatus,
     Urgency,
 )
-from tests.conftest import MANAGER_PASSWORD, VaultUnderTest
+from tests.conftest import MANAGER_PASSWORD, VaultUnderTest, vault_bytes
 from tests.ui.conftest import find, sign_in_through_window, top_level, wait_idle
 from ui import operations
 from ui.areas.concerns import URGENT
@@ -436,7 +436,7 @@ def test_a_half_typed_request_survives_the_lock(
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
     texts = every_text(QApplication.allWidgets())
     assert not [t for t in texts if asked in t or "Волков" in t or LUCJA in t]
-    raw = b"".join(p.read_bytes() for p in made_vault.folder.glob("sharewise.db*"))
+    raw = vault_bytes(made_vault.folder)
     assert asked.encode() not in raw  # the draft is kept encrypted
 
     page = shell.window.current_page()

@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from app.audit import AuditAction, AuditFilter
 from app.policy.permissions import Role
-from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
+from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest, vault_bytes
 from tests.ui.conftest import confirm_the_policy, find, sign_in_through_window, top_level, wait_idle
 from ui.areas.staff import AddStaffDialog, StaffArea
 from ui.idle import WARNING_SECONDS
@@ -288,7 +288,7 @@ def test_a_half_typed_form_survives_the_lock_as_a_draft(
     dialog.username.setText("lucja.draft")
     dialog.roles[Role.DSL].setChecked(True)
     shell.lock()
-    raw = b"".join(p.read_bytes() for p in made_vault.folder.glob("sharewise.db*"))
+    raw = vault_bytes(made_vault.folder)
     assert "Łucja Nowak-Draft".encode() not in raw
     page = shell.window.current_page()
     find(page, QLineEdit, "unlockPasswordEdit").setText(MANAGER_PASSWORD)
