@@ -50,6 +50,7 @@ from app.staff import NewStaff
 from app.vault import kdf
 from app.vault.device import DeviceKeyring
 from app.vault.vault import Vault
+from bench.bare_pdf import build_bare
 from bench.records import Timings, column, ms, timed_rounds
 
 PROVIDER = ProviderProfile(
@@ -270,10 +271,12 @@ def render(folder: Path) -> list[Path]:
 class FormsResult:
     one_family: Timings  # reading the family from the vault and building its forms
     one_build: Timings  # the PDF build alone
+    one_bare: Timings  # a bare ReportLab document of the same page count (bench/bare_pdf.py)
     one_pages: int
     one_bytes: int
     batch: Timings
     batch_build: Timings
+    batch_bare: Timings
     batch_pages: int
     batch_bytes: int
     batch_families: int
@@ -316,16 +319,20 @@ def bench_forms() -> FormsResult:
             def build_batch() -> FormsPdf:
                 return build_forms(families, branding=branding, kinds=kinds, privacy=privacy)
 
-            # Each round times both ways one after the other, so a busy moment weighs on both alike.
-            ones = timed_rounds([one_family, build_one], ONE_ROUNDS)
-            batches = timed_rounds([batch, build_batch], BATCH_ROUNDS)
+            build_bare(one_pdf.pages)  # its warm-up
+
+            # Each round times every way one after the other, so a busy moment weighs on all alike.
+            ones = timed_rounds([one_family, build_one, lambda: build_bare(one_pdf.pages)], ONE_ROUNDS)
+            batches = timed_rounds([batch, build_batch, lambda: build_bare(batch_pdf.pages)], BATCH_ROUNDS)
             result = FormsResult(
                 one_family=column(ones, 0),
                 one_build=column(ones, 1),
+                one_bare=column(ones, 2),
                 one_pages=one_pdf.pages,
                 one_bytes=len(one_pdf.data),
                 batch=column(batches, 0),
                 batch_build=column(batches, 1),
+                batch_bare=column(batches, 2),
                 batch_pages=batch_pdf.pages,
                 batch_bytes=len(batch_pdf.data),
                 batch_families=len(families),
@@ -346,6 +353,10 @@ def _spread(timings: Timings) -> str:
     )
 
 
+def _ratio(program: Timings, bare: Timings) -> str:
+    return f"{program.median / bare.median:.1f}x" if bare.median else "n/a"
+
+
 def report_lines(result: FormsResult) -> list[str]:
     """The "Printed forms" section of docs/benchmarks.md."""
     per_page = result.batch_build.median / max(1, result.batch_pages)
@@ -358,14 +369,18 @@ def report_lines(result: FormsResult) -> list[str]:
         'with a logo (`bench/forms.py`). "Read and build" reads the family from the vault through '
         "`session.forms` (the family, the setting's details and logo, the kinds of consent, the "
         "staff roles and retention periods for the notice) and builds the PDF, as the program does "
-        'off the UI thread; "build alone" is ReportLab\'s part.',
+        'off the UI thread; "build alone" is ReportLab\'s part. The reference, timed in the same '
+        "rounds, is a bare ReportLab document of the same page count (`bench/bare_pdf.py`: a "
+        "heading and a paragraph a page in the same embedded font, nothing else).",
         "",
-        "| what | pages | PDF size | read and build | build alone |",
-        "| --- | --- | --- | --- | --- |",
+        "| what | pages | PDF size | read and build | build alone | bare ReportLab, same pages | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
         f"| one family's forms | {result.one_pages} | {result.one_bytes / 1024:,.0f} KB | "
-        f"{_spread(result.one_family)} | {_spread(result.one_build)} |",
+        f"{_spread(result.one_family)} | {_spread(result.one_build)} | {_spread(result.one_bare)} | "
+        f"{_ratio(result.one_family, result.one_bare)} |",
         f"| a batch of {result.batch_families} families (one set each) | {result.batch_pages} | "
-        f"{result.batch_bytes / 1024:,.0f} KB | {_spread(result.batch)} | {_spread(result.batch_build)} |",
+        f"{result.batch_bytes / 1024:,.0f} KB | {_spread(result.batch)} | {_spread(result.batch_build)} | "
+        f"{_spread(result.batch_bare)} | {_ratio(result.batch, result.batch_bare)} |",
         "",
         f"About {ms(per_page)} a page in the batch. The logo is embedded once and drawn on every page. "
         "The batch is expected to build in well under a few seconds; it runs off the UI thread with "
