@@ -8,7 +8,6 @@ or values, which could hold a child's name.
 
 from __future__ import annotations
 
-import platform
 import sys
 import traceback
 from types import TracebackType
@@ -35,6 +34,8 @@ def sentence_for(error: BaseException) -> str:
 
 def safe_details(error: BaseException) -> str:
     """Versions, the error's type and its stack of file:line:function; no messages, no values."""
+    import platform  # here, not at start-up: only an unexpected error needs it
+
     lines = [
         f"Sharewise {version()}, Python {platform.python_version()}, Qt {qVersion()}, "
         f"{platform.system()} {platform.release()}",

@@ -17,7 +17,6 @@ import base64
 import json
 import os
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -159,6 +158,8 @@ def make_slot(
     user_tag: str | None = None,
 ) -> Slot:
     """Wrap ``data_key`` under Argon2id(``secret``). Returns an unbound slot."""
+    import uuid  # here: it loads ``platform``, which the sign-in page does without
+
     salt = os.urandom(kdf.SALT_BYTES)
     slot = Slot(
         slot_id=str(uuid.uuid4()),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -284,6 +283,8 @@ class Vault:
         password: str,
         demo: bool,
     ) -> RecoveryKey:
+        import uuid  # here: it loads ``platform``, which the sign-in page does without
+
         from app import audit, settings, staff
         from app.audit import AuditAction
         from app.vault import migrations
