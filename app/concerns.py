@@ -35,6 +35,10 @@ CategoryId = NewType("CategoryId", int)
 NOTE_LIMIT = validation.LONG_TEXT_LIMIT
 FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks on two PCs disagree a little
 SEARCH_LIMIT = 200  # matches a search returns; the window asks for more words beyond that
+# Concerns a list returns with nothing typed, in its order: far more than a setting works through
+# at once, and a bound on ten years of them (28,000 open concerns took 0.5-1.2 s to list, enough
+# Python work to stall the window beside it). Beyond it, the window says to search.
+LIST_LIMIT = 500
 # From this many matches a search walks the list's order instead of sorting every match (below).
 WALK_FROM = 1000
 # The DSL's queue: new and urgent first, then open ones, oldest review date first. The index
@@ -453,14 +457,17 @@ class ConcernService:
         return found
 
     def mine(self, *, search: str = "", include_closed: bool = True) -> list[ConcernSummary]:
-        """The concerns this person wrote, newest first."""
+        """The concerns this person wrote, newest first (limited as ``queue``)."""
         self._ctx.require(Action.CONCERN_CREATE)
         return self._listed(
             "AND c.author_id = :me", search, include_closed, "c.seen_at DESC, c.id DESC", "mine"
         )
 
     def queue(self, *, search: str = "", include_closed: bool = False) -> list[ConcernSummary]:
-        """The DSL's queue: new and urgent first, then open ones, oldest review date first."""
+        """The DSL's queue: new and urgent first, then open ones, oldest review date first.
+
+        At most ``LIST_LIMIT`` concerns with nothing typed, ``SEARCH_LIMIT`` matches of a search.
+        """
         self._ctx.require(Action.CONCERN_REVIEW)
         return self._listed("", search, include_closed, QUEUE_ORDER, "queue")
 
@@ -489,13 +496,15 @@ class ConcernService:
             )
             matching = "c.id IN (SELECT rowid FROM concern_search WHERE concern_search MATCH :q)"
             where += f" AND +{matching}" if int(many) >= WALK_FROM else f" AND {matching}"
-            first = self._ctx.database.query(
-                f"SELECT c.id FROM concern c WHERE 1 = 1 {where} ORDER BY {order} LIMIT {SEARCH_LIMIT}",  # noqa: S608
-                {"me": self._ctx.actor.id, **params},
-            )
-            where = f" AND c.id IN ({','.join(str(int(r['id'])) for r in first) or 'NULL'})"
-            params = {}
-        found = self._summaries(where, params, order)
+            limit = SEARCH_LIMIT
+        else:
+            limit = LIST_LIMIT  # walked along the same indexes, in the list's order
+        first = self._ctx.database.query(
+            f"SELECT c.id FROM concern c WHERE 1 = 1 {where} ORDER BY {order} LIMIT {limit}",  # noqa: S608
+            {"me": self._ctx.actor.id, **params},
+        )
+        where = f" AND c.id IN ({','.join(str(int(r['id'])) for r in first) or 'NULL'})"
+        found = self._summaries(where, {}, order)
         with self._ctx.transaction() as tx:
             self._ctx.audit(
                 tx,

@@ -29,6 +29,7 @@ from ui.table_model import RecordTableModel
 
 SEARCH_DELAY_MS = 300
 TOO_MANY = "The first {count} matches are shown. Type more words to narrow the search."
+LONG_LIST = "The first {count} are shown, in this order. Search to find the others."
 
 
 class HasId(Protocol):
@@ -84,9 +85,12 @@ class SearchableList(QWidget, Generic[T]):
         choice_name: str,
         offer_choice: bool,
         limited_when_ticked: bool = False,
+        list_limit: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # With nothing typed the core returns at most ``list_limit`` rows, when it is given.
+        self._list_limit = list_limit
         # The core returns only the first ``search_limit`` rows of a search, and of the ticked
         # list too when this is set (every decision over ten years is too many to list at once).
         self._limited_when_ticked = limited_when_ticked
@@ -148,6 +152,8 @@ class SearchableList(QWidget, Generic[T]):
         limited = bool(self.search.text().strip()) or (self._limited_when_ticked and self.choice.isChecked())
         if limited and len(rows) >= self._search_limit:
             text = TOO_MANY.format(count=len(rows))
+        elif not limited and self._list_limit is not None and len(rows) >= self._list_limit:
+            text = LONG_LIST.format(count=f"{len(rows):,}")
         self.count.setText(text)
         self.loaded.emit()
 

@@ -234,6 +234,26 @@ def test_the_badge_counts_agree_with_each_concern_s_own_overdue(
     assert any("concern_review_due" in step for step in plan), plan
 
 
+def test_with_nothing_typed_a_list_stops_at_its_limit_in_its_own_order(
+    made_vault: VaultUnderTest, child: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue and "mine" return at most LIST_LIMIT concerns with nothing typed: exactly the
+    first of the whole list in its order, closed ones included only when asked for."""
+    s = made_vault.session
+    logged = [s.concerns.log(concern(made_vault, child, urgent=n % 3 == 0)).id for n in range(7)]
+    s.concerns.review(logged[1], note="Seen.", review_date=made_vault.clock.now().date() + timedelta(days=3))
+    s.concerns.close(logged[2], outcome="No further action.")
+    whole_queue = [c.id for c in s.concerns.queue(include_closed=True)]
+    whole_mine = [c.id for c in s.concerns.mine()]
+    open_queue = [c.id for c in s.concerns.queue()]
+    assert len(whole_queue) == len(whole_mine) == 7 and logged[2] not in open_queue
+    monkeypatch.setattr(concerns_module, "LIST_LIMIT", 4)
+    assert [c.id for c in s.concerns.queue(include_closed=True)] == whole_queue[:4]
+    assert [c.id for c in s.concerns.queue()] == open_queue[:4]
+    assert [c.id for c in s.concerns.mine()] == whole_mine[:4]
+    assert len(s.concerns.queue(search="bruise")) == 6  # a search is bounded by SEARCH_LIMIT only
+
+
 def test_actions_are_tracked_and_a_concern_closes_only_with_an_outcome(
     made_vault: VaultUnderTest, child: int
 ) -> None:

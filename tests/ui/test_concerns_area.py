@@ -294,6 +294,33 @@ def test_a_search_with_too_many_matches_asks_for_more_words(
     assert "Type more words" in area.queue.count.text()  # type: ignore[union-attr]
 
 
+def test_a_long_queue_lists_the_most_pressing_first_and_says_to_search(
+    made_vault: VaultUnderTest,
+    qtbot: QtBot,
+    make_area: Callable[[Session], ConcernsArea],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten years' open concerns are too many to list at once: with nothing typed the queue shows
+    the first LIST_LIMIT in its order (urgent first) and says so; a search still finds the rest."""
+    monkeypatch.setattr(concerns_module, "LIST_LIMIT", 3)
+    session = made_vault.session
+    child = add_child(session, ZOE)
+    calm = [log(session, child, f"Tired after lunch, day {day}.") for day in range(4)]
+    urgent = log(session, child, "Bruise on the cheek.", urgent=True)
+    area = make_area(session)
+    wait_idle(qtbot)
+    queue = area.queue
+    assert queue is not None
+    listed = [int(queue.model.record(row).id) for row in range(queue.model.rowCount())]  # type: ignore[union-attr]
+    assert listed == [urgent, calm[3], calm[2]]
+    assert queue.count.text() == "The first 3 are shown, in this order. Search to find the others."
+    queue.search.setText("day 0")
+    queue.load()
+    wait_idle(qtbot)
+    assert [int(queue.model.record(row).id) for row in range(queue.model.rowCount())] == [calm[0]]  # type: ignore[union-attr]
+    assert queue.count.text() == "1 concern"
+
+
 def test_reviewing_acting_and_closing_through_the_concern_dialog(
     made_vault: VaultUnderTest, qtbot: QtBot, make_area: Callable[[Session], ConcernsArea]
 ) -> None:

@@ -174,6 +174,7 @@ class ConcernList(SearchableList[ConcernSummary]):
             load,
             noun="concern",
             search_limit=concerns_module.SEARCH_LIMIT,
+            list_limit=concerns_module.LIST_LIMIT,
             placeholder="Search the words of the concerns",
             loading="Loading concerns…",
             choice_text="Show closed",
