@@ -205,7 +205,7 @@ def test_closing_copies_the_wal_in_even_with_another_connection_open(made_vault:
 
 def test_waiting_for_closes_reports_one_still_held_up(made_vault: VaultUnderTest) -> None:
     """A close waits for the statement a worker is running (the database's lock); the wait gives
-    up at its timeout and says so, and a restore refuses rather than swap files under it."""
+    up at its timeout and says so (a restore then refuses: tests/app/test_restore.py)."""
     database = made_vault.session.context.database
     with database._lock:  # as a worker thread mid-statement holds it
         made_vault.session.close(wait=False)
