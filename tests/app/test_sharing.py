@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 import sqlcipher3
 
+from app import sharing as sharing_module
 from app.children import CarerDetails, ChildDetails, ChildId, ProfessionalDetails
 from app.concerns import NewConcern
 from app.errors import AccountLocked, NotFound, PermissionDenied, ValidationError, WrongPassword
@@ -165,6 +166,22 @@ def test_search_finds_requests_by_requester_and_child_in_any_script(
     assert [r.id for r in s.sharing.queue(search="αλεξ")] == [found]
     assert [r.id for r in s.sharing.queue(search="zoe alund")] == [found]
     assert s.sharing.queue(search="police") == []
+
+
+def test_my_requests_stop_at_the_list_limit_newest_first_but_a_search_finds_any(
+    made_vault: VaultUnderTest, child: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = made_vault.session
+    opened = []
+    for n in range(5):
+        made_vault.clock.advance(60)
+        opened.append(s.sharing.open(intake(made_vault, child, purpose=f"Review number {n}")).id)
+    newest_first = opened[::-1]
+    assert [r.id for r in s.sharing.mine()] == newest_first
+    monkeypatch.setattr(sharing_module, "LIST_LIMIT", 3)
+    assert [r.id for r in s.sharing.mine()] == newest_first[:3]
+    assert [r.id for r in s.sharing.mine(search="αλεξ")] == newest_first  # SEARCH_LIMIT only
+    assert len(s.sharing.queue()) == 5  # the DSL's queue is not cut short
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app import sharing as sharing_module
 from app.children import CarerDetails, ChildDetails, ProfessionalDetails
 from app.concerns import ConcernId, NewConcern
 from app.drafts import Draft, DraftId
@@ -344,6 +345,25 @@ def test_a_key_worker_records_a_telephone_request_and_sees_only_their_own(
         opened.add_followup_button,
     ):
         assert not button.isVisible()
+
+
+def test_my_requests_over_the_years_list_the_newest_and_say_to_search(
+    made_vault: VaultUnderTest,
+    qtbot: QtBot,
+    make_area: Callable[[Session], SharingArea],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sharing_module, "LIST_LIMIT", 2)
+    session = made_vault.session
+    child = add_child(session, DMITRI)
+    opened = [open_request(session, child, minutes_ago=40 - n).id for n in range(3)]
+    area = make_area(session)
+    area.mine.load()
+    wait_idle(qtbot)
+    assert ids(area.mine.model) == [opened[2], opened[1]]
+    assert area.mine.count.text() == "The first 2 are shown, in this order. Search to find the others."
+    assert area.queue is not None and len(ids(area.queue.model)) == 3  # the queue is not cut short
+    assert area.queue.count.text() == "3 requests"
 
 
 def test_the_caller_check_is_needed_for_a_telephone_request(

@@ -189,6 +189,7 @@ class ShareList(SearchableList[ShareSummary]):
         load: Callable[[str, bool], Sequence[ShareSummary]],
         *,
         decided_choice: bool,
+        list_limit: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -198,6 +199,7 @@ class ShareList(SearchableList[ShareSummary]):
             load,
             noun="request",
             search_limit=sharing_module.SEARCH_LIMIT,
+            list_limit=list_limit,
             placeholder="Search who asked, what for, or a child's name",
             loading="Loading the requests…",
             choice_text="Show decided too",
@@ -295,6 +297,7 @@ class SharingArea(Area):
             ShareModel(show_opener=False, parent=self),
             lambda text, _decided: session.sharing.mine(search=text),
             decided_choice=False,
+            list_limit=sharing_module.LIST_LIMIT,
         )
         self.tabs.addTab(self.mine, "My requests")
         if self.decider:
