@@ -84,14 +84,24 @@ def show_error(
 
 def install_excepthook() -> None:
     """An exception escaping a Qt slot goes to the error dialog, never to a traceback on screen
-    or in a log (its message could hold personal data)."""
+    or in a log (its message could hold personal data).
+
+    One such dialog at a time: a fault in a slot that runs whenever the active window changes
+    would otherwise open a box, whose opening runs the slot again, and so on for ever."""
+    open_box: list[QMessageBox] = []
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return
+        if open_box:
+            return
         if error.__traceback__ is None:
             error = error.with_traceback(tb)
-        show_error(QApplication.activeWindow(), error)
+        box = show_error(QApplication.activeWindow(), error)
+        if box is not None:
+            open_box.append(box)
+            box.finished.connect(lambda _result: open_box.clear())
+            box.destroyed.connect(lambda _object=None: open_box.clear())
 
     sys.excepthook = hook
