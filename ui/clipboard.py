@@ -7,7 +7,7 @@ the clipboard last changed while Sharewise was the active application.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 
@@ -18,6 +18,8 @@ class ClipboardGuard(QObject):
         QGuiApplication.clipboard().dataChanged.connect(self._changed)
 
     def _changed(self) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: see ui.main_window
+
         clipboard = QGuiApplication.clipboard()
         self._ours = clipboard.ownsClipboard() or (
             QGuiApplication.applicationState() == Qt.ApplicationState.ApplicationActive

@@ -1,10 +1,13 @@
-"""Small building blocks every form uses, so they look and behave the same everywhere."""
+"""Small building blocks every form uses, so they look and behave the same everywhere.
+
+The sign-in page uses some of them: importing this module, and the parts that page uses, leave
+the ``Qt`` namespace alone (its enums take 15–20 ms to build; see ``ui.main_window``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,8 +37,15 @@ def fact_label(name: str, accessible: str) -> QLabel:
     label.setObjectName(name)
     label.setAccessibleName(accessible)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    selectable(label)
     return label
+
+
+def selectable(label: QLabel) -> None:
+    """Let the text be selected with the mouse and copied (a message to pass on to someone)."""
+    from PySide6.QtCore import Qt
+
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
 
 def heading(text: str) -> QLabel:
@@ -48,12 +58,15 @@ def heading(text: str) -> QLabel:
     return label
 
 
-def message_label(name: str) -> QLabel:
+def message_label(name: str, *, can_select: bool = True) -> QLabel:
+    """A label for the core's sentences. The sign-in page's (``can_select=False``) are short
+    and made before anyone has signed in, when the ``Qt`` namespace is left alone."""
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setAccessibleName("Message")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if can_select:
+        selectable(label)
     return label
 
 

@@ -3,11 +3,15 @@ signed-in person, or the lock screen. Swapping the page is how locking hides eve
 the workspace widget (with every table model and form in it) is taken out and destroyed.
 
 The title only ever names the program and the area ("Sharewise — Staff"), never a child.
+
+Start-up time: nothing here touches the ``Qt`` namespace until someone signs in. PySide6 builds
+all 94 of its enums (about 1,200 members) the first time any of them is used, about 15–20 ms;
+the sign-in page does without them, so that cost falls on the first sign-in, beside Argon2id.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +25,13 @@ from PySide6.QtWidgets import (
 
 GEOMETRY_KEY = "window/geometry"  # the only thing Sharewise keeps in QSettings
 DEMO_BANNER = "Demo data — fictional. Nothing here is about real people."
+
+
+def set_shortcut(action: QAction, keys: QKeySequence) -> None:
+    """``QAction.setShortcut`` chooses between its overloads by looking at ``Qt.Key``, which
+    builds the whole Qt namespace (see the module's note); the ``shortcut`` property takes the
+    same key sequence without that."""
+    action.setProperty("shortcut", keys)
 
 
 def title_for(page: str | None) -> str:
@@ -43,6 +54,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         if demo:
+            from PySide6.QtCore import Qt  # the demo only: a real setting's sign-in page goes without
+
             banner = QLabel(DEMO_BANNER)
             banner.setObjectName("demoBanner")
             banner.setAccessibleName("Demo data banner")
@@ -52,7 +65,6 @@ class MainWindow(QMainWindow):
         self.idle_warning = QLabel()
         self.idle_warning.setObjectName("idleWarning")
         self.idle_warning.setAccessibleName("Lock warning")
-        self.idle_warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.idle_warning.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 8px;")
         self.idle_warning.hide()
         layout.addWidget(self.idle_warning)
@@ -64,11 +76,9 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Session")
         self.toolbar.setObjectName("sessionToolbar")
         self.toolbar.setMovable(False)
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.lock_action = QAction("&Lock screen", self)
         self.lock_action.setObjectName("lockAction")
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        set_shortcut(self.lock_action, QKeySequence("Ctrl+L"))
         self.lock_action.setToolTip("Lock the screen now (Ctrl+L)")
         self.lock_action.triggered.connect(self.lock_requested.emit)
         self.password_action = QAction("Change &password…", self)
@@ -79,10 +89,9 @@ class MainWindow(QMainWindow):
         self.sign_out_action.triggered.connect(self.sign_out_requested.emit)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setObjectName("quitAction")
-        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        set_shortcut(self.quit_action, QKeySequence(QKeySequence.StandardKey.Quit))
         if self.quit_action.shortcut().isEmpty():  # Windows has no standard Quit key
-            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            set_shortcut(self.quit_action, QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         self.addAction(self.quit_action)
         for action in (self.lock_action, self.password_action, self.sign_out_action):
@@ -115,9 +124,25 @@ class MainWindow(QMainWindow):
         self.about_dialog = None
 
     def set_signed_in(self, signed_in: bool) -> None:
+        if signed_in and not self._signed_in_once:
+            self._finish_for_signed_in()
         self.toolbar.setVisible(signed_in)
         for action in (self.lock_action, self.password_action, self.sign_out_action):
             action.setEnabled(signed_in)
+
+    _signed_in_once = False
+
+    def _finish_for_signed_in(self) -> None:
+        """What only a signed-in person meets, set at the first sign-in (see the module's note):
+        the toolbar's look, the countdown's alignment, and Ctrl+L and Ctrl+Q working from any
+        window of the program (on the sign-in page the main window is the only one open)."""
+        from PySide6.QtCore import Qt
+
+        self._signed_in_once = True
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.idle_warning.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for action in (self.lock_action, self.quit_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     def show_page(self, page: QWidget, title: str | None) -> None:
         """Replace whatever was shown; the old page is destroyed with all it held."""

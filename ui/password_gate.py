@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.errors import AccountLocked, WrongPassword
-from ui import operations
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -57,6 +56,8 @@ class PasswordGate(QObject):
     def attempt(self, work: Callable[[], Session]) -> None:
         if self._busy or self.waiting:
             return
+        from ui import operations  # at the first attempt: it builds the Qt namespace (ui.main_window)
+
         self._set_busy(True)
         operations.run(
             self._owner,

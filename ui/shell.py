@@ -26,11 +26,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMenu, QWidget
 
 from app.clock import Clock
 from app.vault.vault import Vault
-from ui import drafts, operations
+from ui import drafts
 from ui.clipboard import ClipboardGuard
 from ui.form_parts import inform
 from ui.idle import IdleMonitor
-from ui.lock_screen import LockScreen
 from ui.main_window import MainWindow
 from ui.os_lock import OsLockWatcher
 from ui.sign_in import SignInPage
@@ -46,9 +45,10 @@ if TYPE_CHECKING:
     from ui.workspace import Workspace
 
 # Start-up time: only what shows the sign-in page is imported above. What a signed-in person
-# uses (the workspace and its areas, backups, restore, the policy and password dialogs) is
-# imported where it is first needed; ``load_signed_in_modules`` imports it ahead, on the sign-in
-# worker thread. A test checks that importing this module leaves them out.
+# uses (the workspace and its areas, backups, restore, the policy and password dialogs, the lock
+# screen, running operations) is imported where it is first needed; ``load_signed_in_modules``
+# imports it ahead, on the sign-in worker thread. A test checks that importing this module
+# leaves them out, and that showing the sign-in page leaves the Qt namespace alone.
 
 DAILY_CHECK_MS = 60 * 60 * 1000  # every hour
 
@@ -89,11 +89,7 @@ class Shell(QObject):
         self.os_watcher = OsLockWatcher(self)
         self.os_watcher.lock_requested.connect(self.lock)
         self._watch_os = watch_os
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            # After sleep, the first thing many platforms report is the window becoming active
-            # again: let the wall clock decide at once rather than at the next tick.
-            app.applicationStateChanged.connect(lambda _state: self.idle.check())
+        self._watching = False  # see _watch_for_lock
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -101,8 +97,6 @@ class Shell(QObject):
         self.window.restore_geometry()
         self.show_sign_in()
         self.window.show()
-        if self._watch_os:
-            self.os_watcher.start(self.window)
 
     def show_sign_in(self) -> None:
         self.locked_as = None
@@ -134,6 +128,23 @@ class Shell(QObject):
             self._confirm_policy(session)
         self.idle.start(minutes)
         self.daily_backup_timer.start()
+        self._watch_for_lock()
+
+    def _watch_for_lock(self) -> None:
+        """At the first sign-in, listen for what should lock: with nobody signed in there is
+        nothing to lock, and start-up is quicker without it (on Linux, connecting to D-Bus).
+        Also, PySide6 cannot hand a ``Qt`` namespace value (the application state) to Python
+        before that namespace is built, which the sign-in page leaves undone (ui.main_window)."""
+        if self._watching:
+            return
+        self._watching = True
+        if self._watch_os:
+            self.os_watcher.start(self.window)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # After sleep, the first thing many platforms report is the window becoming active
+            # again: let the wall clock decide at once rather than at the next tick.
+            app.applicationStateChanged.connect(lambda _state: self.idle.check())
 
     def _confirm_policy(self, session: Session) -> None:
         """The policy gate: the confidentiality and information-sharing policy, confirmed at the
@@ -255,6 +266,7 @@ class Shell(QObject):
     def lock(self, reason: str = "on demand") -> None:
         """The clear-screen lock. Never asks, never waits, never fails."""
         from app.session import CloseReason
+        from ui.lock_screen import LockScreen  # imported at sign-in (load_signed_in_modules)
 
         session = self.session
         if session is None:
@@ -303,6 +315,8 @@ class Shell(QObject):
     def _clear_screen(self) -> list[DraftForm]:
         """Steps 1-4 of the lock; returns the drafts for the session to keep."""
         self.session = None  # first: a dialog closing below may ask to sign out again
+        from ui import operations  # not at start-up: it builds the Qt namespace (ui.main_window)
+
         kept = drafts.collect()
         operations.abandon_all()
         close_other_windows(self.window)
@@ -418,4 +432,5 @@ def load_signed_in_modules() -> None:
     import ui.account
     import ui.acknowledgement
     import ui.backups
+    import ui.lock_screen
     import ui.workspace  # noqa: F401

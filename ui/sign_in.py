@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from app.errors import RecoveryKeyInvalid, ValidationError
 from app.vault.vault import Vault
-from ui import operations
 from ui.form_parts import PASSWORDS_DIFFER, heading, message_label, ok_cancel, password_field
 from ui.password_gate import PasswordGate
 
@@ -70,8 +69,9 @@ class SignInPage(QWidget):
         self.sign_in_button.clicked.connect(self.submit)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
-        self.message = message_label("signInMessage")
-        self.countdown_label = message_label("countdownLabel")
+        # Made before anyone signs in, so they leave the Qt namespace alone (ui.main_window).
+        self.message = message_label("signInMessage", can_select=False)
+        self.countdown_label = message_label("countdownLabel", can_select=False)
         forgotten = QPushButton("Forgotten password?")
         forgotten.setObjectName("forgottenButton")
         forgotten.setFlat(True)
@@ -247,6 +247,8 @@ class RecoveryDialog(QDialog):
             self.repeat.clear()
             self.new_password.setFocus()
             return
+        from ui import operations
+
         key, username, password = self.key.text(), self.username.text().strip(), self.new_password.text()
         self.buttons.setEnabled(False)
         operations.run(

@@ -4,6 +4,7 @@ on screen when locked, drafts, unlock and switch user."""
 
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QGuiApplication
@@ -367,3 +368,30 @@ def test_the_operating_system_locking_locks_sharewise(shell: Shell, qtbot: QtBot
     assert not session.is_open
     assert shell.last_lock_reason == "sleep"
     assert shell.window.current_page().objectName() == "lockScreen"
+
+
+def test_the_operating_system_is_watched_from_the_first_sign_in(
+    made_vault: VaultUnderTest, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing to lock before anyone signs in, so start-up does not connect to D-Bus; from the
+    first sign-in on, the watcher runs (once: not again at each unlock)."""
+    from ui.os_lock import OsLockWatcher
+
+    started: list[object] = []
+    monkeypatch.setattr(OsLockWatcher, "start", lambda self, window=None: started.append(window) or [])
+    made_vault.session.close()
+    shell = Shell(made_vault.vault, clock=made_vault.clock, watch_os=True)
+    qtbot.addWidget(shell.window)
+    shell.start()
+    assert started == []
+    sign_in_through_window(qtbot, shell)
+    assert started == [shell.window]
+    shell.lock()
+    screen = shell.window.current_page()
+    find(screen, QLineEdit, "unlockPasswordEdit").setText(MANAGER_PASSWORD)
+    find(screen, QPushButton, "unlockButton").click()
+    qtbot.waitUntil(lambda: shell.session is not None, timeout=10_000)
+    wait_idle(qtbot)
+    assert started == [shell.window]
+    shell.lock()
+    shell.idle.stop()
