@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.sandbox import ROOT, isolated_env, private_xvfb
+from bench.sandbox import ROOT, compile_program, isolated_env, private_xvfb
 
 RUNS = 15
 WARM_UP = 2  # per kind, discarded: the first runs after a build read .pyc files and Qt plugins from disk
@@ -303,6 +303,7 @@ def phases(env: dict[str, str], vault: Path, runs: int = 7) -> Phases:
 def bench_startup(runs: int = RUNS, *, with_xcb: bool = True) -> StartupResults:
     platforms: list[PlatformResult] = []
     skipped: list[str] = []
+    compile_program()
     with tempfile.TemporaryDirectory(prefix="sharewise-startup-") as temp:
         base = Path(temp)
         vault = base / "vault"

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.sandbox import ROOT, isolated_env
+from bench.sandbox import ROOT, compile_program, isolated_env
 
 if TYPE_CHECKING:
     from bench.dataset import DatasetInfo
@@ -438,9 +438,7 @@ def bench_ui_session(
     name = _prepare(info)
     results: list[dict[str, Any]] = []
     failures: list[str] = []
-    # Byte code as an installed program has it (the sources change while the project is worked
-    # on; compiling them in the measured process would count as stalls).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app", "ui"], cwd=ROOT, check=False)
+    compile_program()  # compiling changed sources in the measured process would count as stalls
     with tempfile.TemporaryDirectory(prefix="sharewise-ui-session-") as temp:
         base = Path(temp)
         # A run that crashes is reported, and another is started in its place (up to EXTRA_RUNS
