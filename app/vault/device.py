@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import secrets
+import os
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -149,7 +149,7 @@ class DeviceKeyring:
         """Store a new device secret for ``vault_id`` (replacing any) and return it."""
         if self._backend is None:
             raise KeyringUnavailable(self.status_for(KeyringState.NONE).sentence)
-        secret = secrets.token_bytes(SECRET_BYTES)
+        secret = os.urandom(SECRET_BYTES)
         try:
             self._backend.set_password(
                 SERVICE, self._entry(vault_id), base64.b64encode(secret).decode("ascii")

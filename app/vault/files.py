@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +99,7 @@ def write_atomically(path: Path, data: bytes, *, doing: str) -> None:
 
     After a crash the file holds either the old or the new content, never a mixture.
     """
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         try:
@@ -138,7 +137,7 @@ def shred(path: Path) -> None:
             remaining = size
             while remaining > 0:
                 chunk = min(remaining, 1 << 20)
-                handle.write(secrets.token_bytes(chunk))
+                handle.write(os.urandom(chunk))
                 remaining -= chunk
             handle.flush()
             os.fsync(handle.fileno())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -143,7 +142,7 @@ def _device_key(device_secret: bytes, vault_id: str, slot_id: str) -> bytes:
 
 
 def new_data_key() -> bytes:
-    return secrets.token_bytes(DATA_KEY_BYTES)
+    return os.urandom(DATA_KEY_BYTES)
 
 
 def make_slot(

@@ -17,8 +17,6 @@ without any staff slot would open nothing useful, so in that case the new versio
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -43,6 +41,9 @@ class SlotFile:
     slots: tuple[Slot, ...]
 
     def user_tag(self, normalised_username: str) -> str:
+        import hashlib
+        import hmac
+
         digest = hmac.new(self.lookup_salt, normalised_username.encode("utf-8"), hashlib.sha256)
         return digest.hexdigest()
 

@@ -13,7 +13,6 @@ the database into place, so an interrupted setup leaves nothing that looks like 
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -302,7 +301,7 @@ class Vault:
             db_salt = database.salt()
             slots = SlotFile(
                 vault_id=vault_id,
-                lookup_salt=secrets.token_bytes(32),
+                lookup_salt=os.urandom(32),
                 kdf=params,
                 schema_version=version,
                 created_at=now,

@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from app import self_test as core
 from ui import self_test
 
-QT_CHECKS = ["Qt", "Fonts", "Printing"]
+QT_CHECKS = ["Qt", "Fonts", "Icon", "Printing"]
 CORE_CHECKS = [
     "Versions",
     "SQLCipher",
@@ -90,6 +90,20 @@ def test_a_failing_qt_check_is_a_failed_line_and_exit_1(
     ) in lines
     assert lines[-1] == f"Self-test failed: 1 of {len(ALL_CHECKS)} checks."
     assert "Traceback" not in out.getvalue()
+
+
+def test_a_missing_icon_is_a_failed_line(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a bundle that lost resources/icons: the window would show a generic icon."""
+    import resources
+
+    monkeypatch.setattr(resources, "__file__", str(Path(tempfile.mkdtemp()) / "__init__.py"))
+    monkeypatch.setattr(core, "system_keyring_backend", lambda: None)
+    out = io.StringIO()
+    assert self_test.run(out) == 1
+    assert (
+        "FAILED: Icon: The program's icon files are missing from this copy; reinstall Sharewise."
+        in out.getvalue().splitlines()
+    )
 
 
 def test_a_failed_pdf_build_fails_the_display_check_too(
