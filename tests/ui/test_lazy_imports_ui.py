@@ -231,3 +231,14 @@ def test_a_fresh_program_signs_in_locks_and_unlocks(tmp_path: Path) -> None:
     assert found["session_open"] is True
     # Set at the first sign-in: Ctrl+L and Ctrl+Q work from any window of the program.
     assert found["shortcut_contexts"] == ["ApplicationShortcut", "ApplicationShortcut"]
+
+
+def test_the_core_modules_of_the_sign_in_page_load_before_pyside6() -> None:
+    """``ui/__init__.py`` imports them before any PySide6 import, so PySide6's import hook does
+    not read their source at every start (see its note). A PySide6 import added to
+    ``ui.pyside_fix`` or to those core modules would undo that."""
+    probe = "import json, sys, ui; print(json.dumps(['PySide6' in sys.modules, 'app.vault.vault' in sys.modules]))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(done.stdout) == [False, True]
