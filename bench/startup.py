@@ -60,21 +60,28 @@ sys.exit(app.exec())
 """
 
 # In a child process: how long importing the Qt modules bare Qt imports too takes (the floor both
-# pay), then the rest of importing the program, then main() up to its exit.
+# pay), then the rest of importing the program, then main() up to its exit. Then whether the Qt
+# namespace was built on the way (the sign-in page goes without it: ui/main_window.py) and how
+# long building it takes, which the first sign-in pays instead.
 PHASES = """\
 import json, sys, time
 start = time.perf_counter()
+import ui  # as `python -m ui.main` does: ui/__init__ (and the core it loads) before PySide6
+core = time.perf_counter()
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 qt = time.perf_counter()
-from PySide6.QtCore import Qt
-namespace = time.perf_counter()
 import ui.main
 imported = time.perf_counter()
 code = ui.main.main(["--data-dir", sys.argv[1], "--exit-when-ready"])
 done = time.perf_counter()
-print(json.dumps({"code": code, "qt": qt - start, "namespace": namespace - qt, "import": imported - qt,
-                  "main": done - imported}))
+import PySide6.QtCore
+built = "Qt" in vars(PySide6.QtCore)
+before = time.perf_counter()
+PySide6.QtCore.Qt
+namespace = time.perf_counter() - before
+print(json.dumps({"code": code, "qt": qt - core, "import": (core - start) + (imported - qt),
+                  "main": done - imported, "namespace": namespace, "built": built}))
 """
 
 # Modules that showing the sign-in page must not load (tests/ui/test_lazy_imports_ui.py checks the
@@ -99,6 +106,12 @@ NOT_AT_START = (
     "cryptography",
     "app.session",
     "app.vault.database",
+    "ui.operations",
+    "ui.lock_screen",
+    "PySide6.QtDBus",
+    "secrets",
+    "hashlib",
+    "importlib.resources",
 )
 
 # In a fresh child process: the keyring backend lookup the vault does at first use (DeviceKeyring.system,
@@ -166,7 +179,8 @@ class Phases:
     runs: int
     import_qt: float  # PySide6.QtCore and QtWidgets, as bare Qt imports them: the floor
     import_program: float  # the rest of import ui.main: Sharewise's modules and their libraries
-    qt_namespace: float  # of which PySide6 building the Qt namespace's enums (the first ``Qt`` import)
+    qt_namespace: float  # PySide6 building the enums of the Qt namespace: at the first sign-in
+    namespace_at_start: bool  # whether showing the sign-in page built it all the same
     main: float  # ui.main.main() from the start to its return after the first window
     keyring_lookup: float  # DeviceKeyring.system(), done at the first sign-in (worker thread)
 
@@ -295,6 +309,7 @@ def phases(env: dict[str, str], vault: Path, runs: int = 7) -> Phases:
         statistics.median(p["qt"] for p in program),
         statistics.median(p["import"] for p in program),
         statistics.median(p["namespace"] for p in program),
+        any(p["built"] for p in program),
         statistics.median(p["main"] for p in program),
         statistics.median(lookups),
     )
@@ -375,11 +390,17 @@ def report_lines(results: StartupResults, *, machine: bool = False) -> list[str]
             f"{split.runs}): importing the Qt modules bare Qt imports too (PySide6.QtCore, QtWidgets: "
             f"the floor both pay, besides the interpreter) {ms(split.import_qt)}; the rest of "
             f"`import ui.main` (Sharewise's modules and the libraries they load) "
-            f"{ms(split.import_program)}, of which {ms(split.qt_namespace)} is PySide6 building the "
-            "enums of the `Qt` namespace at its first import (bare Qt never uses it; any window "
-            "that sets an alignment or a shortcut context does); `main()` from its start to its "
-            "return after the first "
-            f"window {ms(split.main)}. The keyring backend lookup "
+            f"{ms(split.import_program)}; `main()` from its start to its return after the first "
+            f"window {ms(split.main)}. "
+            + (
+                "Showing the sign-in page built the enums of PySide6's `Qt` namespace, which it is "
+                "meant to go without (ui/main_window.py): "
+                if split.namespace_at_start
+                else "The sign-in page goes without the enums of PySide6's `Qt` namespace "
+                "(ui/main_window.py); "
+            )
+            + f"building them takes {ms(split.qt_namespace)}, at the first sign-in, beside Argon2id. "
+            "The keyring backend lookup "
             f"(`DeviceKeyring.system()`, which loads every keyring plugin) costs "
             f"{ms(split.keyring_lookup)}; it happens at the first sign-in, on the worker thread, "
             "not during start-up.",

@@ -39,6 +39,9 @@ NOT_FOR_SIGN_IN = (
     "ui.operations",
     "ui.lock_screen",
     "PySide6.QtDBus",
+    "secrets",
+    "hashlib",
+    "importlib.resources",
     "keyring.backends.SecretService",
     "keyring.backends.libsecret",
     "keyring.backends.kwallet",
@@ -237,7 +240,10 @@ def test_the_core_modules_of_the_sign_in_page_load_before_pyside6() -> None:
     """``ui/__init__.py`` imports them before any PySide6 import, so PySide6's import hook does
     not read their source at every start (see its note). A PySide6 import added to
     ``ui.pyside_fix`` or to those core modules would undo that."""
-    probe = "import json, sys, ui; print(json.dumps(['PySide6' in sys.modules, 'app.vault.vault' in sys.modules]))"
+    probe = (
+        "import json, sys, ui; "
+        "print(json.dumps(['PySide6' in sys.modules, 'app.vault.vault' in sys.modules]))"
+    )
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
     )
