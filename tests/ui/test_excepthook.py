@@ -12,24 +12,32 @@ from pytestqt.qtbot import QtBot
 from ui.errors import UNEXPECTED, install_excepthook
 
 
-@pytest.fixture
-def hook() -> Iterator[None]:
-    saved = sys.excepthook
-    install_excepthook()
-    yield
-    sys.excepthook = saved
-    for widget in QApplication.topLevelWidgets():
-        if widget.objectName() == "errorDialog":
-            widget.close()
-            widget.deleteLater()
-
-
-def error_boxes() -> list[QMessageBox]:
+def visible_error_boxes() -> list[QMessageBox]:
     return [
         w
         for w in QApplication.topLevelWidgets()
         if isinstance(w, QMessageBox) and w.objectName() == "errorDialog" and w.isVisible()
     ]
+
+
+EARLIER: list[QMessageBox] = []  # left open by tests before these: not counted
+
+
+@pytest.fixture
+def hook() -> Iterator[None]:
+    saved = sys.excepthook
+    EARLIER[:] = visible_error_boxes()
+    install_excepthook()
+    yield
+    sys.excepthook = saved
+    for widget in error_boxes():
+        widget.close()
+        widget.deleteLater()
+
+
+def error_boxes() -> list[QMessageBox]:
+    """The error boxes this test's faults opened."""
+    return [w for w in visible_error_boxes() if not any(w is earlier for earlier in EARLIER)]
 
 
 def raise_in_a_slot(message: str) -> None:
