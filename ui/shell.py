@@ -185,11 +185,25 @@ class Shell(QObject):
             signal.connect(self.idle.set_minutes)
 
     def offer_drafts(self) -> None:
+        """Offer the forms kept at the last lock. Read off the UI thread: just after sign-in the
+        Home area's workers hold the database, and the window would wait for them (up to 60 ms
+        on ten years of records, found by bench/ui_session.py)."""
         session, workspace = self.session, self.workspace
         if session is None or workspace is None or not session.is_open:
             return
-        for draft in session.drafts.mine():
-            self._offer(session, workspace, draft)
+        from ui import operations
+
+        def offer(drafts: list[Draft]) -> None:
+            if self.session is session and self.workspace is workspace:  # not locked meanwhile
+                for draft in drafts:
+                    self._offer(session, workspace, draft)
+
+        operations.run(
+            self.window,
+            lambda _progress: session.drafts.mine(),
+            label="Looking for unfinished forms…",
+            on_success=offer,
+        )
 
     def _offer(self, session: Session, workspace: Workspace, draft: Draft) -> None:
         from ui.areas.home import local_time
