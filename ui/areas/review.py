@@ -109,10 +109,11 @@ class ReviewArea(Area):
             self.policies.opened()
 
     def load_years(self) -> None:
-        review_pack = self.session.review_pack
+        session = self.session  # its review_pack is made on the worker: the first time, that
+        # imports app.review_pack and its modules, ~40 ms the window would otherwise wait for
         operations.run(
             self,
-            lambda _p: review_pack.years(),
+            lambda _p: session.review_pack.years(),
             label="Finding the years with records…",
             on_success=self._show_years,
         )
