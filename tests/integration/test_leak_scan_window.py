@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QFileDialog,
-    QLineEdit,
     QMessageBox,
     QPushButton,
 )
@@ -44,8 +43,15 @@ from pytestqt.qtbot import QtBot
 from app.audit import AuditAction, AuditFilter
 from app.documents import DocumentKind
 from tests.app import sqlcipher_pages
-from tests.conftest import MANAGER_PASSWORD, VaultUnderTest
-from tests.ui.conftest import find, running_shell, sign_in_through_window, top_level, wait_idle
+from tests.conftest import VaultUnderTest
+from tests.ui.conftest import (
+    find,
+    running_shell,
+    sign_in_through_window,
+    top_level,
+    unlock_through_window,
+    wait_idle,
+)
 from ui import backups as backups_ui
 from ui import operations
 from ui.areas.children import ChildrenArea
@@ -284,12 +290,7 @@ def test_the_window_leaves_no_sentinel_in_titles_settings_temp_files_backups_or_
     shell.window.lock_action.trigger()
     assert not session.is_open and shell.window.current_page().objectName() == "lockScreen"
     titles.look()
-    page = shell.window.current_page()
-    find(page, QLineEdit, "unlockPasswordEdit").setText(MANAGER_PASSWORD)
-    find(page, QPushButton, "unlockButton").click()
-    qtbot.waitUntil(lambda: shell.workspace is not None, timeout=10_000)
-    wait_idle(qtbot)
-    unlocked = shell.session
+    unlocked = unlock_through_window(qtbot, shell)
     assert unlocked is not None and unlocked.is_open
     titles.look()
     shell.window.sign_out_action.trigger()

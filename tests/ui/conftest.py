@@ -67,6 +67,18 @@ def sign_in_through_window(
     return shell.session
 
 
+def unlock_through_window(qtbot: QtBot, shell: Shell, password: str = MANAGER_PASSWORD) -> Session:
+    """Type the password on the lock screen and unlock; wait until the work after it is done."""
+    page = shell.window.current_page()
+    assert page is not None and page.objectName() == "lockScreen"
+    find(page, QLineEdit, "unlockPasswordEdit").setText(password)
+    find(page, QPushButton, "unlockButton").click()
+    qtbot.waitUntil(lambda: shell.session is not None and shell.workspace is not None, timeout=10_000)
+    wait_idle(qtbot)
+    assert shell.session is not None
+    return shell.session
+
+
 def confirm_the_policy(qtbot: QtBot, shell: Shell) -> None:
     """If the "Before you start" screen is up, tick the box and confirm, then wait for the workspace."""
     dialog = top_level("acknowledgementDialog")

@@ -51,7 +51,7 @@ from app.sharing import (
     Urgency,
 )
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest
-from tests.ui.conftest import find, sign_in_through_window, top_level, wait_idle
+from tests.ui.conftest import find, sign_in_through_window, top_level, unlock_through_window, wait_idle
 from ui import operations
 from ui.child_forms import alive
 from ui.sharing_wizard import CONSENT_REASON_NEEDED, FINALISED, FORM_ID, TITLE, DecisionWizard
@@ -597,14 +597,8 @@ def test_the_lock_keeps_the_page_being_typed_but_never_the_backers_password(
 
     assert not alive(wizard) or not wizard.isVisible()
     assert top_level("decisionWizard") is None
-    lock_screen = shell.window.current_page()
-    assert lock_screen is not None and lock_screen.objectName() == "lockScreen"
-    find(lock_screen, QLineEdit, "unlockPasswordEdit").setText(MANAGER_PASSWORD)
-    find(lock_screen, QPushButton, "unlockButton").click()
-    qtbot.waitUntil(lambda: shell.session is not None, timeout=10_000)
-    wait_idle(qtbot)
-    assert shell.session is not None
-    [kept] = [d for d in shell.session.drafts.mine() if d.form == FORM_ID]
+    unlocked = unlock_through_window(qtbot, shell)
+    [kept] = [d for d in unlocked.drafts.mine() if d.form == FORM_ID]
     assert kept.title == TITLE and CHILD not in kept.title
     assert kept.fields["share_id"] == str(share_id) and kept.fields["page"] == "backing"
     assert kept.fields["backer_username"] == "dmitry"

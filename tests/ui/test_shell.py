@@ -26,7 +26,14 @@ from pytestqt.qtbot import QtBot
 from app.audit import AuditAction, AuditFilter
 from app.policy.permissions import Role
 from tests.conftest import MANAGER_NAME, MANAGER_PASSWORD, MANAGER_USERNAME, VaultUnderTest, vault_bytes
-from tests.ui.conftest import confirm_the_policy, find, sign_in_through_window, top_level, wait_idle
+from tests.ui.conftest import (
+    confirm_the_policy,
+    find,
+    sign_in_through_window,
+    top_level,
+    unlock_through_window,
+    wait_idle,
+)
 from ui.areas.staff import AddStaffDialog, StaffArea
 from ui.idle import WARNING_SECONDS
 from ui.shell import Shell
@@ -387,11 +394,7 @@ def test_the_operating_system_is_watched_from_the_first_sign_in(
     sign_in_through_window(qtbot, shell)
     assert started == [shell.window]
     shell.lock()
-    screen = shell.window.current_page()
-    find(screen, QLineEdit, "unlockPasswordEdit").setText(MANAGER_PASSWORD)
-    find(screen, QPushButton, "unlockButton").click()
-    qtbot.waitUntil(lambda: shell.session is not None, timeout=10_000)
-    wait_idle(qtbot)
+    unlock_through_window(qtbot, shell)
     assert started == [shell.window]
     shell.lock()
     shell.idle.stop()
