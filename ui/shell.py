@@ -193,9 +193,9 @@ class Shell(QObject):
             return
         from ui import operations
 
-        def offer(drafts: list[Draft]) -> None:
+        def offer(kept: list[Draft]) -> None:
             if self.session is session and self.workspace is workspace:  # not locked meanwhile
-                for draft in drafts:
+                for draft in kept:
                     self._offer(session, workspace, draft)
 
         operations.run(
