@@ -15,20 +15,10 @@ from pytestqt.qtbot import QtBot
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 
 from app import self_test as core
+from tests.app.test_self_test import CORE_CHECKS
 from ui import self_test
 
 QT_CHECKS = ["Qt", "Fonts", "Icon", "Printing"]
-CORE_CHECKS = [
-    "Versions",
-    "SQLCipher",
-    "Vault",
-    "Records",
-    "PDF",
-    "Audit log",
-    "Encryption at rest",
-    "Keyring",
-    "Temporary folder",
-]
 ALL_CHECKS = [*QT_CHECKS, *CORE_CHECKS, "PDF display"]
 
 
